@@ -1,0 +1,20 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { DatabaseModule, PlatformModule, RedisModule } from '@jsjb/platform';
+import type { IntakeConfig } from './config';
+import { PrismaService } from './database/prisma.service';
+
+export const SERVICE = 'intake';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: IntakeConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot({ service: SERVICE, config }),
+        DatabaseModule.forRoot(PrismaService),
+        RedisModule.forRoot(),
+      ],
+    };
+  }
+}

@@ -1,0 +1,20 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { DatabaseModule, PlatformModule, RedisModule } from '@jsjb/platform';
+import type { SlaConfig } from './config';
+import { PrismaService } from './database/prisma.service';
+
+export const SERVICE = 'sla';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: SlaConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot({ service: SERVICE, config }),
+        DatabaseModule.forRoot(PrismaService),
+        RedisModule.forRoot(),
+      ],
+    };
+  }
+}

@@ -1,0 +1,9 @@
+import { baseConfigSchema } from '@jsjb/platform';
+import type { z } from 'zod';
+
+/** The sla service's configuration: the platform's variables, defaults for this service. */
+export const slaConfigSchema = baseConfigSchema.extend({
+  PORT: baseConfigSchema.shape.PORT.default(3003),
+});
+
+export type SlaConfig = z.infer<typeof slaConfigSchema>;

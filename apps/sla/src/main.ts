@@ -1,0 +1,17 @@
+import 'reflect-metadata';
+import { join } from 'node:path';
+import { runService } from '@jsjb/platform';
+import { AppModule, SERVICE } from './app.module';
+import { slaConfigSchema } from './config';
+
+void runService({
+  service: SERVICE,
+  configSchema: slaConfigSchema,
+  appModule: (config) => AppModule.forRoot(config),
+  migrationsDir: join(__dirname, '..', 'prisma', 'migrations'),
+  openApi: {
+    title: 'jsjb sla — deadlines, callbacks and assessment',
+    description:
+      'Policies, working-day calendars, clocks and timers, 催办/督办, 回访 and ratings, 三率 assessment and rankings.',
+  },
+});

@@ -1,0 +1,97 @@
+import {
+  Logger,
+  type DynamicModule,
+  type OnModuleDestroy,
+  type OnModuleInit,
+  type Type,
+} from '@nestjs/common';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { BaseConfig } from '../config/config';
+import { PlatformError } from '../errors/platform.error';
+import { ReadinessRegistry } from '../health/health';
+import { describeDatabase } from './database-url';
+
+/** What the platform needs of a generated Prisma client. */
+export interface PrismaClientLike {
+  $connect(): Promise<void>;
+  $disconnect(): Promise<void>;
+  $executeRawUnsafe(query: string, ...values: unknown[]): PromiseLike<number>;
+}
+
+/** The driver adapter every service uses: node-postgres, no native query engine. */
+export function createPgAdapter(
+  config: Pick<BaseConfig, 'DATABASE_URL' | 'DATABASE_POOL_MAX' | 'DATABASE_CONNECT_TIMEOUT_MS'>,
+): PrismaPg {
+  return new PrismaPg({
+    connectionString: config.DATABASE_URL,
+    max: config.DATABASE_POOL_MAX,
+    connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS,
+  });
+}
+
+/** Fails with DATABASE.UNREACHABLE unless the database answers a query. */
+export async function assertDatabaseReachable(client: PrismaClientLike, url: string): Promise<void> {
+  try {
+    await client.$executeRawUnsafe('SELECT 1');
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new PlatformError(
+      'DATABASE.UNREACHABLE',
+      `Database ${describeDatabase(url)} is unreachable: ${reason}`,
+      {
+        cause,
+      },
+    );
+  }
+}
+
+// TypeScript's mixin pattern requires a constructor type taking any[].
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Constructor<T> = new (...args: any[]) => T;
+
+/**
+ * Base for each service's PrismaService: connects at boot and stops the boot when the
+ * database does not answer (a service without its database must not pretend to be up).
+ */
+export function PrismaServiceBase<TBase extends Constructor<PrismaClientLike>>(Base: TBase) {
+  abstract class PrismaService extends Base implements OnModuleInit, OnModuleDestroy {
+    abstract readonly databaseUrl: string;
+
+    async onModuleInit(): Promise<void> {
+      await assertDatabaseReachable(this, this.databaseUrl);
+      new Logger('Database').log(`connected to ${describeDatabase(this.databaseUrl)}`);
+    }
+
+    async onModuleDestroy(): Promise<void> {
+      await this.$disconnect();
+    }
+  }
+  return PrismaService;
+}
+
+const DATABASE_READINESS = Symbol('jsjb.database.readiness');
+
+/** Provides a service's PrismaService and registers it as the `database` readiness check. */
+export class DatabaseModule {
+  static forRoot<T extends PrismaClientLike>(service: Type<T>): DynamicModule {
+    return {
+      module: DatabaseModule,
+      global: true,
+      providers: [
+        service,
+        {
+          provide: DATABASE_READINESS,
+          inject: [service, ReadinessRegistry],
+          useFactory: (client: T, registry: ReadinessRegistry) => {
+            registry.register({
+              name: 'database',
+              check: async () => void (await client.$executeRawUnsafe('SELECT 1')),
+            });
+            return true;
+          },
+        },
+      ],
+      exports: [service],
+    };
+  }
+}

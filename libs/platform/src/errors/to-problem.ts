@@ -1,0 +1,86 @@
+import { HttpException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { ZodError } from 'zod';
+import { AppError, type FieldError } from './app.error';
+import { problemType, type ProblemDetails } from './problem-details';
+import { toFieldErrors } from './zod-errors';
+
+const STATUS_TITLES: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+function titleFor(status: number): string {
+  return STATUS_TITLES[status] ?? (status >= 500 ? 'Internal Server Error' : 'Bad Request');
+}
+
+function httpCode(status: number): string {
+  return `HTTP.${titleFor(status)
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')}`;
+}
+
+export interface ProblemMapping {
+  problem: ProblemDetails;
+  /** The original error when it is a server-side failure worth logging with its stack. */
+  serverError?: unknown;
+}
+
+/**
+ * Maps anything thrown while serving a request to problem details. 4xx keep their message;
+ * 5xx never leak internals: they carry a generic detail and an `errorId` to find the log line.
+ */
+export function toProblem(exception: unknown, instance?: string): ProblemMapping {
+  let status = 500;
+  let code = 'INTERNAL.UNEXPECTED';
+  let detail: string | undefined;
+  let errors: FieldError[] = [];
+  let title: string | undefined;
+
+  if (exception instanceof AppError) {
+    status = exception.status;
+    code = exception.code;
+    detail = exception.message;
+    errors = [...exception.errors];
+    title = exception.title;
+  } else if (exception instanceof ZodError) {
+    status = 400;
+    code = 'REQUEST.INVALID';
+    detail = 'The request is invalid.';
+    errors = toFieldErrors(exception);
+  } else if (exception instanceof HttpException) {
+    // Includes Fastify's own errors (body too large, bad media type), which Nest wraps.
+    status = exception.getStatus();
+    code = httpCode(status);
+    detail = status < 500 ? exception.message : undefined;
+  }
+
+  const problem: ProblemDetails = {
+    type: problemType(code),
+    title: title ?? titleFor(status),
+    status,
+    code,
+    errors,
+  };
+  if (detail !== undefined) problem.detail = detail;
+  if (instance !== undefined) problem.instance = instance;
+  if (status >= 500) {
+    problem.errorId = randomUUID();
+    problem.detail = 'An unexpected error occurred. Quote the errorId when reporting it.';
+    return { problem, serverError: exception };
+  }
+  return { problem };
+}

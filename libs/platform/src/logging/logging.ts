@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Params } from 'nestjs-pino';
+import type { BaseConfig } from '../config/config';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Honour a caller's request id when it is sane; mint one otherwise. */
+export function requestIdFrom(header: string | string[] | undefined): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value !== undefined && REQUEST_ID_PATTERN.test(value) ? value : randomUUID();
+}
+
+/** JSON logs through pino: one line per request with its id, secrets redacted, probes quiet. */
+export function pinoParams(service: string, config: Pick<BaseConfig, 'LOG_LEVEL'>): Params {
+  return {
+    pinoHttp: {
+      level: config.LOG_LEVEL,
+      base: { service },
+      messageKey: 'msg',
+      timestamp: () => `,"time":"${new Date().toISOString()}"`,
+      // Fastify assigned req.id already (see createApp); fall back for plain HTTP servers.
+      genReqId: (req: IncomingMessage, res: ServerResponse) => {
+        const id = typeof req.id === 'string' ? req.id : requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+        res.setHeader(REQUEST_ID_HEADER, id);
+        return id;
+      },
+      customAttributeKeys: { reqId: 'requestId' },
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
+        censor: '[redacted]',
+      },
+      // Behind Nest's middleware layer req.url is relative to the mount point; originalUrl is the path.
+      autoLogging: {
+        ignore: (req: IncomingMessage & { originalUrl?: string }) => isProbe(req.originalUrl ?? req.url),
+      },
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    },
+  };
+}
+
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
+
+function isProbe(url: string | undefined): boolean {
+  return url !== undefined && PROBES.has(url.split('?', 1)[0] ?? url);
+}

@@ -1,0 +1,34 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { BaseConfig } from './config/config';
+import { HealthController } from './health/health.controller';
+import { ReadinessRegistry } from './health/health';
+import { pinoParams } from './logging/logging';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsRegistry } from './metrics/metrics';
+import { PLATFORM_CONFIG, SERVICE_NAME } from './platform.tokens';
+
+export interface PlatformModuleOptions {
+  service: string;
+  config: BaseConfig;
+}
+
+/** Configuration, logging, metrics and health for a service: imported once by its AppModule. */
+@Module({})
+export class PlatformModule {
+  static forRoot(options: PlatformModuleOptions): DynamicModule {
+    return {
+      module: PlatformModule,
+      global: true,
+      imports: [LoggerModule.forRoot(pinoParams(options.service, options.config))],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: PLATFORM_CONFIG, useValue: options.config },
+        { provide: SERVICE_NAME, useValue: options.service },
+        { provide: ReadinessRegistry, useValue: new ReadinessRegistry() },
+        { provide: MetricsRegistry, useValue: new MetricsRegistry(options.service) },
+      ],
+      exports: [PLATFORM_CONFIG, SERVICE_NAME, ReadinessRegistry, MetricsRegistry],
+    };
+  }
+}

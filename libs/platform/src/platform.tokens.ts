@@ -1,0 +1,4 @@
+/** DI token of the validated configuration object of the running service. */
+export const PLATFORM_CONFIG = Symbol.for('jsjb.platform.config');
+/** DI token of the service's name (`intake`, `routing`, `sla`). */
+export const SERVICE_NAME = Symbol.for('jsjb.platform.service-name');

@@ -1,0 +1,72 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type DynamicModule,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { Redis } from 'ioredis';
+import type { BaseConfig } from '../config/config';
+import { PlatformError } from '../errors/platform.error';
+import { ReadinessRegistry } from '../health/health';
+import { PLATFORM_CONFIG } from '../platform.tokens';
+
+/** host:port/db of a Redis URL, without credentials. */
+export function describeRedis(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || '6379'}${u.pathname || '/0'}`;
+}
+
+export function createRedis(config: Pick<BaseConfig, 'REDIS_URL' | 'REDIS_KEY_PREFIX'>): Redis {
+  return new Redis(config.REDIS_URL, {
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    lazyConnect: true,
+    maxRetriesPerRequest: 3,
+    connectTimeout: 5000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 5000),
+  });
+}
+
+/** The service's Redis connection: connected at boot (boot fails without it), closed on shutdown. */
+@Injectable()
+export class RedisConnection implements OnModuleInit, OnModuleDestroy {
+  readonly client: Redis;
+
+  constructor(
+    @Inject(PLATFORM_CONFIG) private readonly config: BaseConfig,
+    @Inject(ReadinessRegistry) registry: ReadinessRegistry,
+  ) {
+    this.client = createRedis(config);
+    registry.register({ name: 'redis', check: async () => void (await this.client.ping()) });
+  }
+
+  async onModuleInit(): Promise<void> {
+    try {
+      await this.client.connect();
+      await this.client.ping();
+    } catch (cause) {
+      this.client.disconnect();
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      throw new PlatformError(
+        'REDIS.UNREACHABLE',
+        `Redis ${describeRedis(this.config.REDIS_URL)} is unreachable: ${reason}`,
+        {
+          cause,
+        },
+      );
+    }
+    new Logger('Redis').log(`connected to ${describeRedis(this.config.REDIS_URL)}`);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.client.status === 'ready') await this.client.quit();
+    else this.client.disconnect();
+  }
+}
+
+export class RedisModule {
+  static forRoot(): DynamicModule {
+    return { module: RedisModule, global: true, providers: [RedisConnection], exports: [RedisConnection] };
+  }
+}
