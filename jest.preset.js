@@ -17,7 +17,13 @@ module.exports = {
         sourceMaps: 'inline',
       },
     ],
+    // ESM-only dependencies (Node 22 runs require(esm), Jest's module system does not).
+    '^.+/node_modules/(content-disposition)/.+\\.js$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2023' }, module: { type: 'commonjs' } },
+    ],
   },
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['**/*.spec.ts'],
   clearMocks: true,

@@ -1,1 +1,5 @@
-export {};
+export * from './environment';
+export * from './wait-for';
+export * from './test-database';
+export * from './schema-drift';
+export * from './service-suite';

@@ -1,0 +1,145 @@
+import type { DynamicModule } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApp, loadConfig, type BaseConfig } from '@jsjb/platform';
+import type { z } from 'zod';
+import { testRedisUrl } from './environment';
+import { schemaDrift } from './schema-drift';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+export interface ServiceSuiteOptions<C extends BaseConfig> {
+  service: string;
+  configSchema: z.ZodType<C>;
+  appModule: (config: C) => DynamicModule;
+  /** The service's prisma/migrations folder. */
+  migrationsDir: string;
+  /** The DMMF written by `prisma generate` (src/generated/dmmf.json). */
+  dmmfPath: string;
+}
+
+export interface TestApp<C extends BaseConfig> {
+  app: NestFastifyApplication;
+  config: C;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots a service in-process against its own freshly migrated database and real Redis
+ * (keys under a unique prefix). `close()` stops it and drops the database.
+ */
+export async function startTestApp<C extends BaseConfig>(
+  options: Omit<ServiceSuiteOptions<C>, 'dmmfPath'>,
+  env: Record<string, string> = {},
+): Promise<TestApp<C>> {
+  const database = await createTestDatabase(options.service, options.migrationsDir);
+  try {
+    const config = loadConfig(options.configSchema, {
+      NODE_ENV: 'test',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: database.url,
+      REDIS_URL: testRedisUrl(),
+      REDIS_KEY_PREFIX: `jsjb:test:${database.name}:`,
+      ...env,
+    });
+    const app = await createApp({
+      module: options.appModule(config),
+      config,
+      openApi: { title: `jsjb ${options.service} (test)`, description: 'test instance' },
+    });
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    return {
+      app,
+      config,
+      database,
+      close: async () => {
+        await app.close();
+        await database.drop();
+      },
+    };
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+}
+
+/** The foundation every service must keep: probes, metrics, docs, problem details, no schema drift. */
+export function describeServiceFoundation<C extends BaseConfig>(options: ServiceSuiteOptions<C>): void {
+  describe(`${options.service} service foundation`, () => {
+    let sut: TestApp<C>;
+
+    beforeAll(async () => {
+      sut = await startTestApp(options);
+    });
+
+    afterAll(async () => {
+      await sut?.close();
+    });
+
+    it('answers liveness on /healthz', async () => {
+      const res = await sut.app.inject({ method: 'GET', url: '/healthz' });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ status: 'ok' });
+    });
+
+    it('is ready on /readyz when its database and Redis answer', async () => {
+      const res = await sut.app.inject({ method: 'GET', url: '/readyz' });
+      expect(res.statusCode).toBe(200);
+      const body = res.json<{ status: string; checks: { name: string; status: string }[] }>();
+      expect(body.status).toBe('ready');
+      expect(body.checks.map((c) => [c.name, c.status]).sort()).toEqual([
+        ['database', 'up'],
+        ['redis', 'up'],
+      ]);
+    });
+
+    it('exposes default and HTTP metrics for Prometheus', async () => {
+      await sut.app.inject({ method: 'GET', url: '/healthz' });
+      const res = await sut.app.inject({ method: 'GET', url: '/metrics' });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toContain('text/plain');
+      expect(res.body).toContain('process_cpu_user_seconds_total');
+      expect(res.body).toMatch(
+        new RegExp(`http_request_duration_seconds_count\\{service="${options.service}",method="GET",route="/healthz",status_code="200"\\} [1-9]`),
+      );
+    });
+
+    it('serves the OpenAPI UI at /docs and its document', async () => {
+      const ui = await sut.app.inject({ method: 'GET', url: '/docs' });
+      expect(ui.statusCode).toBe(200);
+      expect(ui.body).toContain('swagger');
+      const doc = await sut.app.inject({ method: 'GET', url: '/docs/openapi.json' });
+      expect(doc.statusCode).toBe(200);
+      expect(doc.json<{ paths: Record<string, unknown> }>().paths).toHaveProperty('/readyz');
+    });
+
+    it('answers an unknown route with problem details and a request id', async () => {
+      const res = await sut.app.inject({ method: 'GET', url: '/no-such-route' });
+      expect(res.statusCode).toBe(404);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.json()).toMatchObject({ status: 404, code: 'HTTP.NOT_FOUND', title: 'Not Found', errors: [] });
+    });
+
+    it("keeps the caller's request id", async () => {
+      const res = await sut.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'call-12345-abc' } });
+      expect(res.headers['x-request-id']).toBe('call-12345-abc');
+    });
+
+    it('rejects malformed JSON with a stable code', async () => {
+      const res = await sut.app.inject({
+        method: 'POST',
+        url: '/healthz',
+        headers: { 'content-type': 'application/json' },
+        payload: '{"broken":',
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'REQUEST.MALFORMED_JSON', errors: [{ field: '(body)', code: 'malformed_json' }] });
+    });
+
+    it('has migrations that build exactly what schema.prisma declares', async () => {
+      expect(await schemaDrift(options.dmmfPath, sut.database.url)).toEqual([]);
+    });
+  });
+}
