@@ -147,9 +147,18 @@ function nativeTypeSql(name: string, args: string[]): string | undefined {
 /** What schema.prisma declares, in the database's terms. */
 export function expectedShape(datamodel: DmmfDatamodel): { shape: SchemaShape; problems: string[] } {
   const problems: string[] = [];
-  const shape: SchemaShape = { tables: new Map(), indexes: new Map(), foreignKeys: new Map(), enums: new Map() };
+  const shape: SchemaShape = {
+    tables: new Map(),
+    indexes: new Map(),
+    foreignKeys: new Map(),
+    enums: new Map(),
+  };
   const enumDbName = new Map(datamodel.enums.map((e) => [e.name, e.dbName ?? e.name]));
-  for (const e of datamodel.enums) shape.enums.set(e.dbName ?? e.name, e.values.map((v) => v.dbName ?? v.name));
+  for (const e of datamodel.enums)
+    shape.enums.set(
+      e.dbName ?? e.name,
+      e.values.map((v) => v.dbName ?? v.name),
+    );
 
   const tableOf = new Map(datamodel.models.map((m) => [m.name, m.dbName ?? m.name]));
   const columnOf = (model: DmmfModel, field: string): string => {
@@ -180,11 +189,16 @@ export function expectedShape(datamodel: DmmfDatamodel): { shape: SchemaShape; p
       else if (field.nativeType) type = nativeTypeSql(field.nativeType[0], field.nativeType[1]);
       else type = SCALAR_TYPES[field.type];
       if (type === undefined) {
-        problems.push(`${model.name}.${field.name}: type ${field.type} ${JSON.stringify(field.nativeType)} is not supported by the drift check`);
+        problems.push(
+          `${model.name}.${field.name}: type ${field.type} ${JSON.stringify(field.nativeType)} is not supported by the drift check`,
+        );
         continue;
       }
       // Prisma renders scalar lists as nullable array columns (`TEXT[]`), whatever the arity.
-      columns.set(field.dbName ?? field.name, { type: field.isList ? `${type}[]` : type, nullable: field.isList || !field.isRequired });
+      columns.set(field.dbName ?? field.name, {
+        type: field.isList ? `${type}[]` : type,
+        nullable: field.isList || !field.isRequired,
+      });
     }
     shape.tables.set(table, columns);
   }
@@ -195,8 +209,14 @@ export function expectedShape(datamodel: DmmfDatamodel): { shape: SchemaShape; p
     const table = model.dbName ?? model.name;
     const cols = index.fields.map((f) => columnOf(model, f.name));
     const suffix = index.type === 'id' ? 'pkey' : index.type === 'unique' ? 'key' : 'idx';
-    const name = index.dbName ?? (index.type === 'id' ? `${table}_pkey` : `${table}_${cols.join('_')}_${suffix}`);
-    shape.indexes.set(name, { table, columns: cols, unique: index.type !== 'normal', primary: index.type === 'id' });
+    const name =
+      index.dbName ?? (index.type === 'id' ? `${table}_pkey` : `${table}_${cols.join('_')}_${suffix}`);
+    shape.indexes.set(name, {
+      table,
+      columns: cols,
+      unique: index.type !== 'normal',
+      primary: index.type === 'id',
+    });
   }
   return { shape, problems };
 }
@@ -206,7 +226,12 @@ export async function actualShape(databaseUrl: string): Promise<SchemaShape> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const shape: SchemaShape = { tables: new Map(), indexes: new Map(), foreignKeys: new Map(), enums: new Map() };
+    const shape: SchemaShape = {
+      tables: new Map(),
+      indexes: new Map(),
+      foreignKeys: new Map(),
+      enums: new Map(),
+    };
     const columns = await client.query<{ table: string; column: string; type: string; not_null: boolean }>(`
       SELECT c.relname AS table, a.attname AS column, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null
       FROM pg_attribute a
@@ -220,7 +245,13 @@ export async function actualShape(databaseUrl: string): Promise<SchemaShape> {
       table.set(row.column, { type: row.type.replace(/"/g, ''), nullable: !row.not_null });
       shape.tables.set(row.table, table);
     }
-    const indexes = await client.query<{ table: string; name: string; unique: boolean; primary: boolean; columns: string[] }>(`
+    const indexes = await client.query<{
+      table: string;
+      name: string;
+      unique: boolean;
+      primary: boolean;
+      columns: string[];
+    }>(`
       SELECT t.relname AS table, i.relname AS name, ix.indisunique AS unique, ix.indisprimary AS primary,
         array(SELECT a.attname::text FROM unnest(ix.indkey) WITH ORDINALITY k(attnum, ord)
               JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.ord) AS columns
@@ -230,9 +261,20 @@ export async function actualShape(databaseUrl: string): Promise<SchemaShape> {
       JOIN pg_namespace n ON n.oid = t.relnamespace
       WHERE n.nspname = 'public' AND t.relname <> '_prisma_migrations'`);
     for (const row of indexes.rows) {
-      shape.indexes.set(row.name, { table: row.table, columns: row.columns, unique: row.unique, primary: row.primary });
+      shape.indexes.set(row.name, {
+        table: row.table,
+        columns: row.columns,
+        unique: row.unique,
+        primary: row.primary,
+      });
     }
-    const fks = await client.query<{ name: string; table: string; ref_table: string; columns: string[]; ref_columns: string[] }>(`
+    const fks = await client.query<{
+      name: string;
+      table: string;
+      ref_table: string;
+      columns: string[];
+      ref_columns: string[];
+    }>(`
       SELECT con.conname AS name, t.relname AS table, rt.relname AS ref_table,
         array(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
               JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord) AS columns,
@@ -244,7 +286,12 @@ export async function actualShape(databaseUrl: string): Promise<SchemaShape> {
       JOIN pg_namespace n ON n.oid = t.relnamespace
       WHERE con.contype = 'f' AND n.nspname = 'public'`);
     for (const row of fks.rows) {
-      shape.foreignKeys.set(row.name, { table: row.table, columns: row.columns, refTable: row.ref_table, refColumns: row.ref_columns });
+      shape.foreignKeys.set(row.name, {
+        table: row.table,
+        columns: row.columns,
+        refTable: row.ref_table,
+        refColumns: row.ref_columns,
+      });
     }
     const enums = await client.query<{ name: string; labels: string[] }>(`
       SELECT t.typname AS name, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
@@ -273,20 +320,26 @@ export function diffShapes(schema: SchemaShape, migrated: SchemaShape): string[]
       if (!got) out.push(`column "${table}"."${column}" is in schema.prisma but not in the migrations`);
       else {
         if (got.type !== want.type) {
-          out.push(`column "${table}"."${column}": type ${want.type} in schema.prisma, ${got.type} in the migrations`);
+          out.push(
+            `column "${table}"."${column}": type ${want.type} in schema.prisma, ${got.type} in the migrations`,
+          );
         }
         if (got.nullable !== want.nullable) {
           const word = (n: boolean): string => (n ? 'nullable' : 'NOT NULL');
-          out.push(`column "${table}"."${column}": ${word(want.nullable)} in schema.prisma, ${word(got.nullable)} in the migrations`);
+          out.push(
+            `column "${table}"."${column}": ${word(want.nullable)} in schema.prisma, ${word(got.nullable)} in the migrations`,
+          );
         }
       }
     }
     for (const column of actual.keys()) {
-      if (!columns.has(column)) out.push(`column "${table}"."${column}" is created by the migrations but not in schema.prisma`);
+      if (!columns.has(column))
+        out.push(`column "${table}"."${column}" is created by the migrations but not in schema.prisma`);
     }
   }
   for (const table of migrated.tables.keys()) {
-    if (!schema.tables.has(table)) out.push(`table "${table}" is created by the migrations but not in schema.prisma`);
+    if (!schema.tables.has(table))
+      out.push(`table "${table}" is created by the migrations but not in schema.prisma`);
   }
   compareNamed('index', schema.indexes, migrated.indexes, out);
   compareNamed('foreign key', schema.foreignKeys, migrated.foreignKeys, out);
@@ -294,14 +347,24 @@ export function diffShapes(schema: SchemaShape, migrated: SchemaShape): string[]
   return out;
 }
 
-function compareNamed<T>(what: string, schema: Map<string, T>, migrated: Map<string, T>, out: string[]): void {
+function compareNamed<T>(
+  what: string,
+  schema: Map<string, T>,
+  migrated: Map<string, T>,
+  out: string[],
+): void {
   for (const [name, want] of schema) {
     const got = migrated.get(name);
-    if (got === undefined) out.push(`${what} "${name}" ${JSON.stringify(want)} is in schema.prisma but not in the migrations`);
-    else if (!same(got, want)) out.push(`${what} "${name}": ${JSON.stringify(want)} in schema.prisma, ${JSON.stringify(got)} in the migrations`);
+    if (got === undefined)
+      out.push(`${what} "${name}" ${JSON.stringify(want)} is in schema.prisma but not in the migrations`);
+    else if (!same(got, want))
+      out.push(
+        `${what} "${name}": ${JSON.stringify(want)} in schema.prisma, ${JSON.stringify(got)} in the migrations`,
+      );
   }
   for (const [name, got] of migrated) {
-    if (!schema.has(name)) out.push(`${what} "${name}" ${JSON.stringify(got)} is in the migrations but not in schema.prisma`);
+    if (!schema.has(name))
+      out.push(`${what} "${name}" ${JSON.stringify(got)} is in the migrations but not in schema.prisma`);
   }
 }
 

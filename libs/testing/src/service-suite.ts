@@ -101,7 +101,9 @@ export function describeServiceFoundation<C extends BaseConfig>(options: Service
       expect(res.headers['content-type']).toContain('text/plain');
       expect(res.body).toContain('process_cpu_user_seconds_total');
       expect(res.body).toMatch(
-        new RegExp(`http_request_duration_seconds_count\\{service="${options.service}",method="GET",route="/healthz",status_code="200"\\} [1-9]`),
+        new RegExp(
+          `http_request_duration_seconds_count\\{service="${options.service}",method="GET",route="/healthz",status_code="200"\\} [1-9]`,
+        ),
       );
     });
 
@@ -119,11 +121,20 @@ export function describeServiceFoundation<C extends BaseConfig>(options: Service
       expect(res.statusCode).toBe(404);
       expect(res.headers['content-type']).toContain('application/problem+json');
       expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-      expect(res.json()).toMatchObject({ status: 404, code: 'HTTP.NOT_FOUND', title: 'Not Found', errors: [] });
+      expect(res.json()).toMatchObject({
+        status: 404,
+        code: 'HTTP.NOT_FOUND',
+        title: 'Not Found',
+        errors: [],
+      });
     });
 
     it("keeps the caller's request id", async () => {
-      const res = await sut.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'call-12345-abc' } });
+      const res = await sut.app.inject({
+        method: 'GET',
+        url: '/healthz',
+        headers: { 'x-request-id': 'call-12345-abc' },
+      });
       expect(res.headers['x-request-id']).toBe('call-12345-abc');
     });
 
@@ -135,7 +146,10 @@ export function describeServiceFoundation<C extends BaseConfig>(options: Service
         payload: '{"broken":',
       });
       expect(res.statusCode).toBe(400);
-      expect(res.json()).toMatchObject({ code: 'REQUEST.MALFORMED_JSON', errors: [{ field: '(body)', code: 'malformed_json' }] });
+      expect(res.json()).toMatchObject({
+        code: 'REQUEST.MALFORMED_JSON',
+        errors: [{ field: '(body)', code: 'malformed_json' }],
+      });
     });
 
     it('has migrations that build exactly what schema.prisma declares', async () => {

@@ -11,7 +11,10 @@ export interface TestDatabase {
 
 /** A unique database name for this run: `jsjb_test_<label>_<random>`. */
 export function uniqueDatabaseName(label: string): string {
-  const safe = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30);
+  const safe = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 30);
   return `jsjb_test_${safe}_${randomBytes(5).toString('hex')}`;
 }
 

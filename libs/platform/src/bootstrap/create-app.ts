@@ -77,7 +77,7 @@ function useStrictJsonParser(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, raw, done) => {
     const body = typeof raw === 'string' ? raw : raw.toString('utf8');
-    parseJson(request, body, (error, value) => {
+    void parseJson(request, body, (error, value) => {
       if (error) {
         const empty = body === '';
         done(

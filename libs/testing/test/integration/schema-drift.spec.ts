@@ -86,9 +86,17 @@ describe('schema drift check', () => {
     dir = await mkdtemp(join(tmpdir(), 'jsjb-drift-'));
     dmmfPath = join(dir, 'dmmf.json');
     await writeFile(join(dir, 'schema.prisma'), schema(dmmfPath));
-    await promisify(execFile)(join(root, 'node_modules/.bin/prisma'), ['generate', '--schema', join(dir, 'schema.prisma')], {
-      env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: join(root, 'tools/prisma/no-schema-engine'), PRISMA_HIDE_UPDATE_MESSAGE: '1' },
-    });
+    await promisify(execFile)(
+      join(root, 'node_modules/.bin/prisma'),
+      ['generate', '--schema', join(dir, 'schema.prisma')],
+      {
+        env: {
+          ...process.env,
+          PRISMA_SCHEMA_ENGINE_BINARY: join(root, 'tools/prisma/no-schema-engine'),
+          PRISMA_HIDE_UPDATE_MESSAGE: '1',
+        },
+      },
+    );
     db = await createTestDatabase('drift');
     const client = new Client({ connectionString: db.url });
     await client.connect();
@@ -122,17 +130,27 @@ describe('schema drift check', () => {
       'DROP INDEX "ticket_unit_id_created_at_idx"; CREATE INDEX "ticket_channel_idx" ON "ticket"("channel")',
     );
     expect(drift).toHaveLength(2);
-    expect(drift[0]).toMatch(/^index "ticket_unit_id_created_at_idx" .* is in schema.prisma but not in the migrations$/);
+    expect(drift[0]).toMatch(
+      /^index "ticket_unit_id_created_at_idx" .* is in schema.prisma but not in the migrations$/,
+    );
     expect(drift[1]).toMatch(/^index "ticket_channel_idx" .* is in the migrations but not in schema.prisma$/);
   });
 
   it('reports a unique index that became a plain one', async () => {
-    const drift = await withDrift('DROP INDEX "ticket_number_key"; CREATE INDEX "ticket_number_key" ON "ticket"("number")');
-    expect(drift).toEqual([expect.stringMatching(/^index "ticket_number_key": .*"unique":true.* in schema.prisma, .*"unique":false.* in the migrations$/)]);
+    const drift = await withDrift(
+      'DROP INDEX "ticket_number_key"; CREATE INDEX "ticket_number_key" ON "ticket"("number")',
+    );
+    expect(drift).toEqual([
+      expect.stringMatching(
+        /^index "ticket_number_key": .*"unique":true.* in schema.prisma, .*"unique":false.* in the migrations$/,
+      ),
+    ]);
   });
 
   it('reports missing and extra tables and columns', async () => {
-    const drift = await withDrift('ALTER TABLE "ticket" DROP COLUMN "tags"; ALTER TABLE "unit" ADD COLUMN "phone" TEXT; CREATE TABLE "stray" ("id" INT)');
+    const drift = await withDrift(
+      'ALTER TABLE "ticket" DROP COLUMN "tags"; ALTER TABLE "unit" ADD COLUMN "phone" TEXT; CREATE TABLE "stray" ("id" INT)',
+    );
     expect(drift).toEqual([
       'column "unit"."phone" is created by the migrations but not in schema.prisma',
       'column "ticket"."tags" is in schema.prisma but not in the migrations',
@@ -145,7 +163,9 @@ describe('schema drift check', () => {
       `ALTER TABLE "ticket" DROP CONSTRAINT "ticket_unit_id_fkey"; ALTER TYPE "channel" ADD VALUE 'web'`,
     );
     expect(drift).toEqual([
-      expect.stringMatching(/^foreign key "ticket_unit_id_fkey" .* is in schema.prisma but not in the migrations$/),
+      expect.stringMatching(
+        /^foreign key "ticket_unit_id_fkey" .* is in schema.prisma but not in the migrations$/,
+      ),
       'enum "channel": ["hotline","app"] in schema.prisma, ["hotline","app","web"] in the migrations',
     ]);
   });

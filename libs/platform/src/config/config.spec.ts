@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { PlatformError } from '../errors/platform.error';
+import { baseConfigSchema, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  const valid = {
+    PORT: '3001',
+    DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/jsjb_intake',
+    REDIS_URL: 'redis://127.0.0.1:6379',
+  };
+
+  it('parses, coerces and applies defaults', () => {
+    const config = loadConfig(baseConfigSchema, valid);
+    expect(config.PORT).toBe(3001);
+    expect(config.NODE_ENV).toBe('development');
+    expect(config.LOG_LEVEL).toBe('info');
+    expect(config.MIGRATE_ON_START).toBe(false);
+    expect(config.HTTP_BODY_LIMIT_BYTES).toBe(1_048_576);
+  });
+
+  it('stops with a message naming a missing variable', () => {
+    const { DATABASE_URL: _omitted, ...env } = valid;
+    expect(() => loadConfig(baseConfigSchema, env)).toThrow(/DATABASE_URL: .*\(not set\)/);
+  });
+
+  it('names every bad variable at once, with a stable code', () => {
+    let caught: unknown;
+    try {
+      loadConfig(baseConfigSchema, {
+        ...valid,
+        PORT: 'eighty',
+        REDIS_URL: 'http://localhost',
+        LOG_LEVEL: 'loud',
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(PlatformError);
+    const error = caught as PlatformError;
+    expect(error.code).toBe('CONFIG.INVALID');
+    expect(error.message).toContain('PORT');
+    expect(error.message).toContain('REDIS_URL');
+    expect(error.message).toContain('LOG_LEVEL');
+    expect(error.details['variables']).toEqual(expect.arrayContaining(['PORT', 'REDIS_URL', 'LOG_LEVEL']));
+  });
+
+  it('rejects a database URL of another scheme', () => {
+    expect(() => loadConfig(baseConfigSchema, { ...valid, DATABASE_URL: 'mysql://x@y/z' })).toThrow(
+      /DATABASE_URL/,
+    );
+  });
+
+  it('lets a service extend the schema', () => {
+    const schema = baseConfigSchema.extend({
+      PORT: baseConfigSchema.shape.PORT.default(3002),
+      EXTRA: z.string().default('x'),
+    });
+    const { PORT: _p, ...env } = valid;
+    expect(loadConfig(schema, env)).toMatchObject({ PORT: 3002, EXTRA: 'x' });
+  });
+});
