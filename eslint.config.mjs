@@ -100,7 +100,13 @@ export default tseslint.config(
   },
   {
     // The one module allowed to read the environment.
-    files: ['libs/platform/src/config/config.ts', 'libs/testing/src/**/*.ts', 'tools/**/*.ts', '**/test/**/*.ts', '**/*.spec.ts'],
+    files: [
+      'libs/platform/src/config/config.ts',
+      'libs/testing/src/**/*.ts',
+      'tools/**/*.ts',
+      '**/test/**/*.ts',
+      '**/*.spec.ts',
+    ],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
