@@ -1,0 +1,416 @@
+// The parts of `npm start` and `npm run migrate` they share: the launcher's lifecycle (signals,
+// clean-ups, exit codes) and preparing the stack (PostgreSQL, Redis, databases, build, migrations).
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import {
+  databaseName,
+  parseDevOptions,
+  redactUrl,
+  serviceEnv,
+  SERVICES,
+  toolEnv,
+  USAGE,
+  withDatabase,
+  type DevOptions,
+  type Env,
+  type ServiceName,
+} from './config.ts';
+import { colourEnabled, createOutput, type Output } from './log.ts';
+import {
+  defaultEmbeddedPostgresDir,
+  ensureDatabases,
+  probePostgres,
+  startEmbeddedPostgres,
+} from './postgres.ts';
+import { describeExit, Supervisor, withTimeout } from './process.ts';
+import { probeRedis, startRedisServer } from './redis.ts';
+import {
+  binDir,
+  DevError,
+  errorMessage,
+  findWorkspaceRoot,
+  InterruptedError,
+  pathWithWorkspaceBin,
+} from './workspace.ts';
+
+/** How long a child gets between SIGTERM and SIGKILL (services drain for up to 10 s themselves). */
+export const STOP_TIMEOUT_MS = 15_000;
+
+/** Things to undo on the way out, last added first. */
+export class Cleanups {
+  private readonly steps: { name: string; run: () => Promise<void> }[] = [];
+
+  add(name: string, run: () => Promise<void>): void {
+    this.steps.push({ name, run });
+  }
+
+  /** Runs every step even when one fails; false when any failed. */
+  async runAll(output: Output): Promise<boolean> {
+    let ok = true;
+    for (let step = this.steps.pop(); step !== undefined; step = this.steps.pop()) {
+      try {
+        await step.run();
+      } catch (error) {
+        ok = false;
+        output.error(`${step.name}: ${errorMessage(error)}`);
+      }
+    }
+    return ok;
+  }
+}
+
+export interface DevContext {
+  root: string;
+  env: Env;
+  /** PATH with the workspace's node_modules/.bin first. */
+  path: string;
+  /** The Node 22 binary the launcher runs on; every Node child uses it. */
+  node: string;
+  output: Output;
+  supervisor: Supervisor;
+  cleanups: Cleanups;
+  /** Aborted when a stop was requested (Ctrl-C, SIGTERM, SIGHUP). */
+  signal: AbortSignal;
+}
+
+export function throwIfStopping(ctx: Pick<DevContext, 'signal'>): void {
+  if (ctx.signal.aborted) throw new InterruptedError();
+}
+
+/** Resolves when a stop is requested. */
+export function stopRequested(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+export function serviceEntry(root: string, service: ServiceName): string {
+  return join(root, 'apps', service, 'dist', 'main.js');
+}
+
+export interface PreparedStack {
+  postgresUrl: string;
+  postgresEmbedded: boolean;
+  redisUrl: string;
+  redisStarted: boolean;
+  databases: Record<ServiceName, string>;
+  databaseUrls: Record<ServiceName, string>;
+}
+
+async function discoverPostgres(
+  ctx: DevContext,
+  options: DevOptions,
+): Promise<{ url: string; embedded: boolean }> {
+  const where = redactUrl(options.postgresUrl);
+  const probe = await probePostgres(options.postgresUrl);
+  if (probe.reachable) {
+    ctx.output.info(`PostgreSQL: ${where}`);
+    return { url: options.postgresUrl, embedded: false };
+  }
+  if (probe.fatal) {
+    throw new DevError(
+      `PostgreSQL at ${where} answered but refused the connection: ${probe.reason}\n` +
+        'Fix POSTGRES_URL (user, password), or unset it to use a local server or the embedded one.',
+    );
+  }
+  throwIfStopping(ctx);
+  ctx.output.info(`PostgreSQL is not reachable at ${where} (${probe.reason}): starting embedded PostgreSQL`);
+  const dataDir = options.embeddedPostgresDir ?? defaultEmbeddedPostgresDir(ctx.root);
+  const server = await startEmbeddedPostgres(dataDir, ctx.output);
+  ctx.cleanups.add('stopping embedded PostgreSQL', async () => {
+    ctx.output.info('stopping embedded PostgreSQL');
+    await server.stop();
+    ctx.output.info('embedded PostgreSQL stopped');
+  });
+  ctx.output.info(
+    `PostgreSQL: embedded, ${redactUrl(server.url)} (data in ${relative(ctx.root, dataDir) || '.'})`,
+  );
+  return { url: server.url, embedded: true };
+}
+
+async function discoverRedis(
+  ctx: DevContext,
+  options: DevOptions,
+): Promise<{ url: string; started: boolean }> {
+  const where = redactUrl(options.redisUrl);
+  const probe = await probeRedis(options.redisUrl);
+  if (probe.reachable) {
+    ctx.output.info(`Redis: ${where}`);
+    return { url: options.redisUrl, started: false };
+  }
+  if (probe.fatal) {
+    throw new DevError(
+      `Redis at ${where} answered but refused us: ${probe.reason}\n` +
+        'Fix REDIS_URL (password, database), or unset it to use a local Redis or a started redis-server.',
+    );
+  }
+  throwIfStopping(ctx);
+  ctx.output.info(`Redis is not reachable at ${where} (${probe.reason}): starting redis-server`);
+  const server = await startRedisServer({
+    root: ctx.root,
+    env: { ...ctx.env, PATH: ctx.path },
+    supervisor: ctx.supervisor,
+    output: ctx.output,
+    signal: ctx.signal,
+  });
+  ctx.cleanups.add('stopping redis-server', async () => {
+    ctx.output.info('stopping redis-server');
+    await server.stop();
+    ctx.output.info('redis-server stopped');
+  });
+  ctx.output.info(`Redis: started redis-server, ${server.url} (no persistence)`);
+  return { url: server.url, started: true };
+}
+
+export async function buildApps(ctx: DevContext): Promise<void> {
+  const nx = join(binDir(ctx.root), 'nx');
+  if (!existsSync(nx)) throw new DevError(`${nx} not found: run npm install first`);
+  ctx.output.info(`building ${SERVICES.join(', ')} (nx run-many -t build; --no-build skips this)`);
+  const started = Date.now();
+  const exit = await ctx.supervisor.run({
+    name: 'build',
+    command: ctx.node,
+    args: [nx, 'run-many', '-t', 'build', '-p', ...SERVICES],
+    cwd: ctx.root,
+    env: toolEnv(ctx.env, ctx.path, {
+      NX_DAEMON: 'false',
+      NX_TUI: 'false',
+      ...(ctx.output.colour ? { FORCE_COLOR: '1' } : {}),
+    }),
+    output: ctx.output,
+    format: (line) => (line.trim() === '' ? undefined : line),
+  });
+  throwIfStopping(ctx);
+  if (exit.code !== 0) throw new DevError(`build failed (${describeExit(exit)}); see the build lines above`);
+  ctx.output.info(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+export function assertBuilt(root: string): void {
+  const missing = SERVICES.filter((service) => !existsSync(serviceEntry(root, service)));
+  if (missing.length > 0) {
+    throw new DevError(
+      `Not built: ${missing.map((s) => `apps/${s}/dist/main.js`).join(', ')}. ` +
+        'Run without --no-build / JSJB_SKIP_BUILD, or run npm run build first.',
+    );
+  }
+}
+
+export async function migrateAll(
+  ctx: DevContext,
+  stack: Pick<PreparedStack, 'databaseUrls' | 'redisUrl'>,
+  ports: Record<ServiceName, number>,
+): Promise<void> {
+  const results = await Promise.all(
+    SERVICES.map(async (service) => ({
+      service,
+      exit: await ctx.supervisor.run({
+        name: service,
+        command: ctx.node,
+        args: [serviceEntry(ctx.root, service), 'migrate'],
+        cwd: ctx.root,
+        env: serviceEnv(ctx.env, {
+          service,
+          databaseUrl: stack.databaseUrls[service],
+          redisUrl: stack.redisUrl,
+          port: ports[service],
+          path: ctx.path,
+        }),
+        output: ctx.output,
+      }),
+    })),
+  );
+  throwIfStopping(ctx);
+  const failed = results.filter((result) => result.exit.code !== 0);
+  if (failed.length > 0) {
+    throw new DevError(
+      failed
+        .map(
+          ({ service, exit }) =>
+            `migrations of ${service} failed (${describeExit(exit)}); see the ${service} lines above`,
+        )
+        .join('\n'),
+    );
+  }
+}
+
+/** PostgreSQL and Redis found or started, databases created, apps built, migrations applied. */
+export async function prepareStack(
+  ctx: DevContext,
+  options: DevOptions,
+  ports: Record<ServiceName, number>,
+): Promise<PreparedStack> {
+  const postgres = await discoverPostgres(ctx, options);
+  throwIfStopping(ctx);
+  const redis = await discoverRedis(ctx, options);
+  throwIfStopping(ctx);
+
+  const databases = {} as Record<ServiceName, string>;
+  const databaseUrls = {} as Record<ServiceName, string>;
+  for (const service of SERVICES) {
+    databases[service] = databaseName(options.databasePrefix, service);
+    databaseUrls[service] = withDatabase(postgres.url, databases[service]);
+  }
+  const created = await ensureDatabases(postgres.url, Object.values(databases));
+  const existing = Object.values(databases).filter((name) => !created.includes(name));
+  ctx.output.info(
+    [
+      created.length > 0 ? `created databases ${created.join(', ')}` : '',
+      existing.length > 0 ? `databases ${existing.join(', ')} exist` : '',
+    ]
+      .filter(Boolean)
+      .join('; '),
+  );
+  throwIfStopping(ctx);
+
+  if (options.skipBuild) ctx.output.info('skipping the build (--no-build / JSJB_SKIP_BUILD)');
+  else await buildApps(ctx);
+  assertBuilt(ctx.root);
+  throwIfStopping(ctx);
+
+  await migrateAll(ctx, { databaseUrls, redisUrl: redis.url }, ports);
+  ctx.output.info('migrations applied');
+  return {
+    postgresUrl: postgres.url,
+    postgresEmbedded: postgres.embedded,
+    redisUrl: redis.url,
+    redisStarted: redis.started,
+    databases,
+    databaseUrls,
+  };
+}
+
+/** Left-aligned columns, two spaces apart. */
+export function formatTable(rows: readonly (readonly string[])[]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+/** The table printed once every service is ready. */
+export function summaryLines(ports: Record<ServiceName, number>, stack: PreparedStack): string[] {
+  const rows: string[][] = [['service', 'url', 'docs', 'readiness']];
+  for (const service of SERVICES) {
+    const base = `http://localhost:${ports[service]}`;
+    rows.push([service, base, `${base}/docs`, `${base}/readyz`]);
+  }
+  return [
+    ...formatTable(rows),
+    '',
+    `postgres: ${redactUrl(stack.postgresUrl)}${stack.postgresEmbedded ? ' (embedded, stopped on exit)' : ''}` +
+      ` — databases ${Object.values(stack.databases).join(', ')}`,
+    `redis:    ${redactUrl(stack.redisUrl)}${stack.redisStarted ? ' (started here, stopped on exit)' : ''}`,
+  ];
+}
+
+export type LauncherBody = (ctx: DevContext, options: DevOptions) => Promise<number>;
+
+const MIN_NODE_MAJOR = 22;
+
+/**
+ * Runs a launcher: parses options, installs signal handlers (first Ctrl-C stops in order,
+ * a second one kills), runs `body`, then stops children and runs clean-ups, and exits with
+ * the body's code (`interruptedExitCode` when a stop request interrupted it, 1 on errors).
+ */
+export async function runLauncher(
+  body: LauncherBody,
+  settings: { interruptedExitCode: number },
+): Promise<never> {
+  const env: Env = process.env;
+  // A closed pipe (`npm start | head`) must not crash the launcher halfway through its clean-up.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+  const output = createOutput({
+    stdout: process.stdout,
+    stderr: process.stderr,
+    colour: colourEnabled(process.stdout, env),
+  });
+  let options: DevOptions;
+  let root: string;
+  try {
+    options = parseDevOptions(process.argv.slice(2), env);
+    root = findWorkspaceRoot();
+  } catch (error) {
+    output.error(errorMessage(error));
+    process.exit(2);
+  }
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const major = Number.parseInt(process.versions.node.split('.')[0] ?? '0', 10);
+  if (major < MIN_NODE_MAJOR) {
+    output.error(
+      `Node ${process.versions.node} is too old: the dev stack needs Node ${MIN_NODE_MAJOR}+ ` +
+        '(run it through npm start / npm run migrate, or ./node_modules/.bin/node)',
+    );
+    process.exit(1);
+  }
+
+  const controller = new AbortController();
+  const supervisor = new Supervisor();
+  const cleanups = new Cleanups();
+  const ctx: DevContext = {
+    root,
+    env,
+    path: pathWithWorkspaceBin(root, env['PATH']),
+    node: process.execPath,
+    output,
+    supervisor,
+    cleanups,
+    signal: controller.signal,
+  };
+
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (!controller.signal.aborted) {
+      output.info(`${signal} received: stopping everything (${signal} again to force)`);
+      controller.abort();
+      // Whatever runs now (services, a build, a migration) gets SIGTERM; clean-ups follow once the body returns.
+      void supervisor.stopAll(STOP_TIMEOUT_MS);
+      return;
+    }
+    output.warn(`${signal} received again: killing everything`);
+    supervisor.killAll();
+    process.exit(130);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+  // Last resort when the launcher dies on a path that skipped the clean-up below.
+  process.on('exit', () => supervisor.killAll());
+  const crash = (error: unknown): void => {
+    output.error(
+      `launcher crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    supervisor.killAll();
+    void withTimeout(cleanups.runAll(output), STOP_TIMEOUT_MS).finally(() => process.exit(1));
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+
+  let code: number;
+  try {
+    code = await body(ctx, options);
+  } catch (error) {
+    if (error instanceof InterruptedError || controller.signal.aborted) {
+      code = settings.interruptedExitCode;
+    } else {
+      output.error(
+        error instanceof DevError
+          ? error.message
+          : error instanceof Error
+            ? (error.stack ?? error.message)
+            : String(error),
+      );
+      code = 1;
+    }
+  }
+  // Children first (services, a build or migration in flight), then what they depend on.
+  await supervisor.stopAll(STOP_TIMEOUT_MS);
+  const cleanedUp = await cleanups.runAll(output);
+  await supervisor.stopAll(STOP_TIMEOUT_MS, { includeInfrastructure: true });
+  if (!cleanedUp && code === 0) code = 1;
+  process.exit(code);
+}
