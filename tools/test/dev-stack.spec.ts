@@ -1,7 +1,7 @@
 // End to end: `node tools/dev/start.ts --no-build` against the local PostgreSQL and Redis,
 // and `node tools/dev/migrate.ts --no-build` with embedded PostgreSQL and a started redis-server.
 // Needs the apps built (the tools:test target depends on their build).
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
@@ -14,67 +14,12 @@ import { withTimeout } from '../dev/process.ts';
 import { findOnPath } from '../dev/redis.ts';
 import { serviceEntry } from '../dev/stack.ts';
 import { findWorkspaceRoot } from '../dev/workspace.ts';
+import { ensureStopped, launchNode, node, type Launched } from './launch.ts';
 
 const root = findWorkspaceRoot();
-// Jest runs on the workspace's Node 22 through npm scripts; fall back to that binary otherwise.
-const node =
-  Number(process.versions.node.split('.')[0]) >= 22
-    ? process.execPath
-    : join(root, 'node_modules', '.bin', 'node');
 
-interface Launched {
-  child: ChildProcess;
-  output: () => string;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  waitForOutput: (text: string, timeoutMs: number) => Promise<void>;
-}
-
-function launch(script: string, env: Record<string, string>): Launched {
-  const child = spawn(node, [join('tools', 'dev', script), '--no-build'], {
-    cwd: root,
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let text = '';
-  const waiters = new Set<() => void>();
-  const append = (chunk: Buffer): void => {
-    text += chunk.toString('utf8');
-    for (const check of waiters) check();
-  };
-  child.stdout?.on('data', append);
-  child.stderr?.on('data', append);
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('close', (code, signal) => resolve({ code, signal })),
-  );
-  const waitForOutput = async (needle: string, timeoutMs: number): Promise<void> => {
-    const found = new Promise<boolean>((resolve) => {
-      const check = (): void => {
-        if (text.includes(needle)) {
-          waiters.delete(check);
-          resolve(true);
-        }
-      };
-      waiters.add(check);
-      check();
-      void exit.then(() => resolve(text.includes(needle)));
-    });
-    const result = await withTimeout(found, timeoutMs);
-    if (result !== true) {
-      throw new Error(
-        `"${needle}" did not appear within ${timeoutMs} ms${result === false ? ' (launcher exited)' : ''}:\n${text}`,
-      );
-    }
-  };
-  return { child, output: () => text, exit, waitForOutput };
-}
-
-/** Stops a launcher a failed test left running: SIGINT (it stops its services), then SIGKILL. */
-async function ensureStopped(launched: Launched | undefined): Promise<void> {
-  if (launched === undefined || launched.child.exitCode !== null || launched.child.signalCode !== null)
-    return;
-  launched.child.kill('SIGINT');
-  if ((await withTimeout(launched.exit, 30_000)) === undefined) launched.child.kill('SIGKILL');
-}
+const launch = (script: string, env: Record<string, string>): Launched =>
+  launchNode([join('tools', 'dev', script), '--no-build'], env);
 
 async function freePortBase(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {

@@ -70,17 +70,29 @@ export async function runService<C extends BaseConfig>(options: RunServiceOption
     }
     const app = await createApp({ module: options.appModule(config), config, openApi: options.openApi });
     const logger = app.get(Logger);
-    app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+    let stopping = false;
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(signal, () => {
+      process.on(signal, () => {
+        if (stopping) return;
+        stopping = true;
         logger.log(`${signal} received: draining requests and closing connections`, 'Shutdown');
-        // Nest closes the server and every module; this only bounds how long that may take.
+        // Bounds the drain: a hung dependency must not keep a pod terminating forever.
         setTimeout(() => {
-          process.stderr.write(
-            `${options.service}: shutdown took longer than ${config.SHUTDOWN_TIMEOUT_MS} ms, exiting\n`,
-          );
+          logger.error(`shutdown took longer than ${config.SHUTDOWN_TIMEOUT_MS} ms, exiting`, 'Shutdown');
           process.exit(1);
         }, config.SHUTDOWN_TIMEOUT_MS).unref();
+        // close() stops accepting connections, lets in-flight requests finish and runs every
+        // module's shutdown hooks (database and Redis disconnect), then we exit cleanly.
+        app.close().then(
+          () => {
+            logger.log('stopped', 'Shutdown');
+            process.exit(0);
+          },
+          (error: unknown) => {
+            logger.error({ err: error }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
       });
     }
     await app.listen({ port: config.PORT, host: config.HOST });

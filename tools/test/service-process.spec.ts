@@ -1,0 +1,87 @@
+// The built services as real processes: what an operator sees when configuration or the
+// database is wrong, and a clean drain on SIGTERM. Needs the apps built (tools:test depends on it).
+import { randomBytes } from 'node:crypto';
+import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, SERVICES, withDatabase } from '../dev/config.ts';
+import { findFreePort, httpGet, isPortOpen } from '../dev/net.ts';
+import { dropDatabases, ensureDatabases } from '../dev/postgres.ts';
+import { pollUntil, withTimeout } from '../dev/process.ts';
+import { serviceEntry } from '../dev/stack.ts';
+import { findWorkspaceRoot } from '../dev/workspace.ts';
+import { ensureStopped, launchNode, type Launched } from './launch.ts';
+
+const root = findWorkspaceRoot();
+const serverUrl = process.env['POSTGRES_URL'] || DEFAULT_POSTGRES_URL;
+const redisUrl = process.env['REDIS_URL'] || DEFAULT_REDIS_URL;
+
+/** The JSON lines a process wrote, parsed; other lines are skipped. */
+function jsonLines(output: string): Record<string, unknown>[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+describe.each(SERVICES)('%s as a process', (service) => {
+  const database = `jsjb_proctest_${service}_${randomBytes(4).toString('hex')}`;
+  const databaseUrl = withDatabase(serverUrl, database);
+  let launched: Launched | undefined;
+
+  beforeAll(async () => {
+    await ensureDatabases(serverUrl, [database]);
+  });
+
+  afterAll(async () => {
+    await ensureStopped(launched);
+    await dropDatabases(serverUrl, [database]);
+  });
+
+  it('refuses to boot without its configuration, naming each missing variable', async () => {
+    const run = launchNode([serviceEntry(root, service)], { DATABASE_URL: '', REDIS_URL: 'not a url' });
+    const exit = await withTimeout(run.exit, 30_000);
+    expect(exit).toEqual({ code: 1, signal: null });
+    const [fatal] = jsonLines(run.output());
+    expect(fatal).toMatchObject({ level: 'fatal', service, code: 'CONFIG.INVALID' });
+    expect(String(fatal?.['msg'])).toMatch(/DATABASE_URL: .*\n.*REDIS_URL: /);
+  });
+
+  it('refuses to boot when its database does not answer', async () => {
+    const run = launchNode([serviceEntry(root, service)], {
+      DATABASE_URL: 'postgresql://postgres:hidden@127.0.0.1:1/jsjb_nowhere',
+      REDIS_URL: redisUrl,
+      PORT: '0',
+    });
+    const exit = await withTimeout(run.exit, 30_000);
+    expect(exit).toEqual({ code: 1, signal: null });
+    expect(jsonLines(run.output()).at(-1)).toMatchObject({ level: 'fatal', code: 'DATABASE.UNREACHABLE' });
+    expect(run.output()).not.toContain('hidden');
+  });
+
+  it('migrates, serves, and drains on SIGTERM', async () => {
+    const env = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, LOG_LEVEL: 'info' };
+    const migrateRun = launchNode([serviceEntry(root, service), 'migrate'], env);
+    expect(await withTimeout(migrateRun.exit, 30_000)).toEqual({ code: 0, signal: null });
+    expect(migrateRun.output()).toContain('migrations: 1 applied, 0 already applied');
+
+    const port = await findFreePort();
+    launched = launchNode([serviceEntry(root, service)], { ...env, PORT: String(port) });
+    const ready = await pollUntil(
+      () =>
+        httpGet(`http://127.0.0.1:${port}/readyz`).then(
+          (res) => (res.status === 200 ? true : undefined),
+          () => undefined,
+        ),
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    expect({ ready, output: ready ? '' : launched.output() }).toEqual({ ready: true, output: '' });
+    const started = Date.now();
+    launched.child.kill('SIGTERM');
+    expect(await withTimeout(launched.exit, 15_000)).toEqual({ code: 0, signal: null });
+    expect(await isPortOpen(port)).toBe(false);
+    const logs = jsonLines(launched.output());
+    expect(logs.some((l) => l['msg'] === 'SIGTERM received: draining requests and closing connections')).toBe(
+      true,
+    );
+    expect(logs.every((l) => typeof l['time'] === 'string' && typeof l['level'] === 'number')).toBe(true);
+    process.stdout.write(`${service}: stopped ${Date.now() - started} ms after SIGTERM\n`);
+  });
+});
