@@ -31,7 +31,10 @@ describeWithDocker('services against PostgreSQL 16 and Redis 7 containers', () =
         .withExposedPorts(5432)
         .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))
         .start(),
-      new GenericContainer('redis:7').withExposedPorts(6379).withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/)).start(),
+      new GenericContainer('redis:7')
+        .withExposedPorts(6379)
+        .withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/))
+        .start(),
     ]);
     postgresUrl = `postgresql://postgres:postgres@${postgres.getHost()}:${postgres.getMappedPort(5432)}`;
     redisUrl = `redis://${redis.getHost()}:${redis.getMappedPort(6379)}`;
@@ -43,9 +46,18 @@ describeWithDocker('services against PostgreSQL 16 and Redis 7 containers', () =
 
   it.each(SERVICES)('%s migrates its own database in the container', async (service) => {
     await postgres.exec(['psql', '-U', 'postgres', '-c', `CREATE DATABASE jsjb_${service}`]);
-    const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'apps', service, 'dist/main.js'), 'migrate'], {
-      env: { ...process.env, DATABASE_URL: `${postgresUrl}/jsjb_${service}`, REDIS_URL: redisUrl, PORT: '0' },
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [join(root, 'apps', service, 'dist/main.js'), 'migrate'],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: `${postgresUrl}/jsjb_${service}`,
+          REDIS_URL: redisUrl,
+          PORT: '0',
+        },
+      },
+    );
     expect(stdout).toContain('migrations: 1 applied, 0 already applied');
   });
 });

@@ -12,7 +12,10 @@ import { findWorkspaceRoot } from '../dev/workspace.ts';
 const root = findWorkspaceRoot();
 
 const planted = {
-  appImportsApp: ['apps/intake/src/planted-boundary.ts', "import { SERVICE } from '@jsjb/routing';\nexport const other = SERVICE;\n"],
+  appImportsApp: [
+    'apps/intake/src/planted-boundary.ts',
+    "import { SERVICE } from '@jsjb/routing';\nexport const other = SERVICE;\n",
+  ],
   contractsImportsLib: [
     'libs/contracts/src/planted-boundary.ts',
     "import { PlatformError } from '@jsjb/platform';\nexport const e = PlatformError;\n",
@@ -66,7 +69,10 @@ describe('architecture rules enforced by lint', () => {
       for (const [name, [relative]] of Object.entries(planted) as [Case, readonly [string, string]][]) {
         const result = results.find((r) => r.filePath === join(root, relative));
         if (!result) throw new Error(`eslint did not report on ${relative}`);
-        ruleIds.set(name, result.messages.map((m) => m.ruleId));
+        ruleIds.set(
+          name,
+          result.messages.map((m) => m.ruleId),
+        );
       }
     } finally {
       for (const path of cleanup.reverse()) await rm(path, { recursive: true, force: true });
