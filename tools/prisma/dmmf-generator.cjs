@@ -10,14 +10,20 @@ const readline = require('node:readline');
 
 const respond = (id, result) => process.stderr.write(JSON.stringify({ jsonrpc: '2.0', id, result }) + '\n');
 const fail = (id, message) =>
-  process.stderr.write(JSON.stringify({ jsonrpc: '2.0', id, error: { code: -32000, message, data: null } }) + '\n');
+  process.stderr.write(
+    JSON.stringify({ jsonrpc: '2.0', id, error: { code: -32000, message, data: null } }) + '\n',
+  );
 
 readline.createInterface({ input: process.stdin }).on('line', (line) => {
   const request = JSON.parse(line);
   try {
     if (request.method === 'getManifest') {
       respond(request.id, {
-        manifest: { prettyName: 'DMMF snapshot (schema drift check)', defaultOutput: './dmmf.json', requiresGenerators: [] },
+        manifest: {
+          prettyName: 'DMMF snapshot (schema drift check)',
+          defaultOutput: './dmmf.json',
+          requiresGenerators: [],
+        },
       });
     } else if (request.method === 'generate') {
       const output = request.params.generator.output.value;
