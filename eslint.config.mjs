@@ -35,6 +35,7 @@ export default tseslint.config(
       '**/jest.config.cjs',
       'jest.preset.js',
       'tools/prisma/*.cjs',
+      'tools/jest/*.cjs',
     ],
   },
   js.configs.recommended,

@@ -27,4 +27,5 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['**/*.spec.ts'],
   clearMocks: true,
+  reporters: ['default', require.resolve('./tools/jest/results-reporter.cjs')],
 };

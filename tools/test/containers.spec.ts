@@ -2,8 +2,11 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
+import { findFreePort, httpGet } from '../dev/net.ts';
+import { pollUntil, withTimeout } from '../dev/process.ts';
 import { findWorkspaceRoot } from '../dev/workspace.ts';
 import { dockerEngineAvailable } from './docker-engine.ts';
+import { launchNode } from './launch.ts';
 
 /**
  * The services against real containers (PostgreSQL 16, Redis 7 — the images production
@@ -59,5 +62,28 @@ describeWithDocker('services against PostgreSQL 16 and Redis 7 containers', () =
       },
     );
     expect(stdout).toContain('migrations: 1 applied, 0 already applied');
+  });
+
+  it.each(SERVICES)('%s serves and is ready against the containers', async (service) => {
+    const port = await findFreePort();
+    const run = launchNode([join(root, 'apps', service, 'dist/main.js')], {
+      DATABASE_URL: `${postgresUrl}/jsjb_${service}`,
+      REDIS_URL: redisUrl,
+      PORT: String(port),
+    });
+    try {
+      const ready = await pollUntil(
+        () =>
+          httpGet(`http://127.0.0.1:${port}/readyz`).then(
+            (res) => (res.status === 200 ? true : undefined),
+            () => undefined,
+          ),
+        { timeoutMs: 30_000, intervalMs: 100 },
+      );
+      expect({ ready, output: ready ? '' : run.output() }).toEqual({ ready: true, output: '' });
+    } finally {
+      run.child.kill('SIGTERM');
+      expect(await withTimeout(run.exit, 15_000)).toEqual({ code: 0, signal: null });
+    }
   });
 });
