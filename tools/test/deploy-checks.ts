@@ -1,4 +1,4 @@
-// Static checks for the deployment descriptors (Dockerfiles, docker-compose.yml, k8s/).
+// Static checks for the deployment descriptors (docker/service.Dockerfile, docker-compose.yml, k8s/).
 // Every check is a pure function returning a list of violations (empty = fine), so the spec
 // can run it on the repository's files and prove, on broken objects built in memory, that it
 // really fails. No kustomize or Docker engine is needed.
@@ -79,21 +79,26 @@ export const SKIPPED_DIRS: ReadonlySet<string> = new Set([
   'coverage',
 ]);
 
-/** Every *.yaml / *.yml file under root (repo-relative, '/'-separated, sorted). */
-export function listYamlFiles(root: string, skipped: ReadonlySet<string> = SKIPPED_DIRS): string[] {
+/** Every file under root whose name matches (repo-relative, '/'-separated, sorted). */
+export function listFiles(root: string, name: RegExp, skipped: ReadonlySet<string> = SKIPPED_DIRS): string[] {
   const found: string[] = [];
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const full = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (!skipped.has(entry.name)) walk(full);
-      } else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) {
+      } else if (entry.isFile() && name.test(entry.name)) {
         found.push(relative(root, full).split(sep).join('/'));
       }
     }
   };
   walk(root);
   return found.sort();
+}
+
+/** Every *.yaml / *.yml file under root (repo-relative, '/'-separated, sorted). */
+export function listYamlFiles(root: string, skipped: ReadonlySet<string> = SKIPPED_DIRS): string[] {
+  return listFiles(root, /\.ya?ml$/i, skipped);
 }
 
 export interface ParsedYaml {
@@ -716,6 +721,91 @@ export function checkCompose(compose: unknown, where: string, root?: string): st
   return problems;
 }
 
+/** A YAML scalar as compose reads it (`PORT: 3001` is "3001"), or undefined. */
+function scalar(value: unknown): string | undefined {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : undefined;
+}
+
+/** A compose map-or-list of KEY=value (build.args, environment) as a map; `KEY` alone is undefined. */
+export function composeMap(value: unknown): Map<string, string | undefined> {
+  const entries = new Map<string, string | undefined>();
+  if (Array.isArray(value)) {
+    for (const item of value as unknown[]) {
+      const entry = scalar(item) ?? '';
+      const eq = entry.indexOf('=');
+      entries.set(eq < 0 ? entry : entry.slice(0, eq), eq < 0 ? undefined : entry.slice(eq + 1));
+    }
+  } else {
+    for (const [key, item] of Object.entries(dict(value) ?? {})) {
+      entries.set(key, scalar(item));
+    }
+  }
+  return entries;
+}
+
+/** The container ports a service publishes (short `[ip:]host:container[/proto]` or long `target`). */
+export function composeContainerPorts(service: unknown): string[] {
+  return list(pathGet(service, 'ports')).map((port) => {
+    if (isDict(port)) return scalar(port.target) ?? '';
+    const spec = scalar(port) ?? '';
+    return (spec.split(':').pop() ?? '').replace(/\/\w+$/, '');
+  });
+}
+
+export interface SharedImageRules {
+  /** The shared Dockerfile, as compose names it (relative to the build context). */
+  dockerfile: string;
+  /** The apps it builds, each by the service of the same name, with its port. */
+  apps: ReadonlyArray<{ app: string; port: number }>;
+}
+
+/**
+ * Every app is built by its compose service from the shared Dockerfile, and every service built
+ * from it passes APP (a known app: the service's own when the service is named after one) and
+ * PORT (that app's port, the PORT the service's environment sets and the container port it
+ * publishes).
+ */
+export function checkSharedImageBuilds(compose: unknown, where: string, rules: SharedImageRules): string[] {
+  const services = dict(pathGet(compose, 'services')) ?? {};
+  const problems: string[] = [];
+  const ports = new Map(rules.apps.map(({ app, port }) => [app, String(port)]));
+  for (const { app } of rules.apps) {
+    if (text(pathGet(services, app, 'build', 'dockerfile')) !== rules.dockerfile) {
+      problems.push(`${where} service ${app}: not built from ${rules.dockerfile}`);
+    }
+  }
+  for (const [name, service] of Object.entries(services)) {
+    if (text(pathGet(service, 'build', 'dockerfile')) !== rules.dockerfile) continue;
+    const at = `${where} service ${name}`;
+    const args = composeMap(pathGet(service, 'build', 'args'));
+    const app = args.get('APP');
+    const port = args.get('PORT');
+    if (app === undefined || app === '') problems.push(`${at}: build arg APP is not set`);
+    else if (!ports.has(app))
+      problems.push(`${at}: build arg APP=${app} is not one of ${[...ports.keys()].join(', ')}`);
+    else if (ports.has(name) && app !== name)
+      problems.push(`${at}: build arg APP=${app} builds another service`);
+    if (port === undefined || port === '') {
+      problems.push(`${at}: build arg PORT is not set`);
+      continue;
+    }
+    const expected = app === undefined ? undefined : ports.get(app);
+    if (expected !== undefined && port !== expected) {
+      problems.push(`${at}: build arg PORT=${port}, but ${app ?? '?'} listens on ${expected}`);
+    }
+    const envPort = composeMap(pathGet(service, 'environment')).get('PORT');
+    if (envPort !== undefined && envPort !== port) {
+      problems.push(`${at}: environment PORT=${envPort} differs from build arg PORT=${port}`);
+    }
+    if (!composeContainerPorts(service).includes(port)) {
+      problems.push(`${at}: publishes no container port ${port}`);
+    }
+  }
+  return problems;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Dockerfiles
 // ---------------------------------------------------------------------------------------------
@@ -821,6 +911,233 @@ export function checkDockerfile(
     problems.push(`${where}: the final stage has no HEALTHCHECK`);
   if (!last.some((instruction) => instruction.keyword === 'CMD' || instruction.keyword === 'ENTRYPOINT')) {
     problems.push(`${where}: the final stage has no CMD or ENTRYPOINT`);
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dockerfile build arguments: stage scopes and required-argument guards
+// ---------------------------------------------------------------------------------------------
+
+export interface DockerStage {
+  /** Position among the FROM instructions (what `COPY --from=<n>` refers to). */
+  index: number;
+  /** The `AS` alias, lower-cased, if any. */
+  name?: string;
+  /** The image or stage the FROM names. */
+  base: string;
+  from: DockerInstruction;
+  /** The stage's instructions after its FROM. */
+  instructions: DockerInstruction[];
+}
+
+export interface DockerStages {
+  /** Instructions before the first FROM (global ARGs, usable in FROM lines only). */
+  global: DockerInstruction[];
+  stages: DockerStage[];
+}
+
+export function dockerStages(instructions: readonly DockerInstruction[]): DockerStages {
+  const global: DockerInstruction[] = [];
+  const stages: DockerStage[] = [];
+  for (const instruction of instructions) {
+    if (instruction.keyword === 'FROM') {
+      const words = instruction.args.split(/\s+/).filter((word) => !word.startsWith('--'));
+      const alias = words[1]?.toUpperCase() === 'AS' ? words[2]?.toLowerCase() : undefined;
+      stages.push({
+        index: stages.length,
+        ...(alias ? { name: alias } : {}),
+        base: words[0] ?? '',
+        from: instruction,
+        instructions: [],
+      });
+    } else {
+      (stages[stages.length - 1]?.instructions ?? global).push(instruction);
+    }
+  }
+  return { global, stages };
+}
+
+/** Instructions whose arguments the builder expands ($VAR, ${VAR}) before running anything. */
+const EXPANDED_KEYWORDS: ReadonlySet<string> = new Set([
+  'ADD',
+  'ARG',
+  'COPY',
+  'ENV',
+  'EXPOSE',
+  'FROM',
+  'LABEL',
+  'ONBUILD',
+  'STOPSIGNAL',
+  'USER',
+  'VOLUME',
+  'WORKDIR',
+]);
+
+/**
+ * Variables an instruction reads at build time: expanded by the builder, or (RUN) by the shell,
+ * which sees the stage's ARG and ENV values. CMD, ENTRYPOINT and HEALTHCHECK read the container's
+ * environment at run time, so they read none.
+ */
+export function buildTimeVariables(instruction: DockerInstruction): string[] {
+  if (instruction.keyword !== 'RUN' && !EXPANDED_KEYWORDS.has(instruction.keyword)) return [];
+  const names = new Set<string>();
+  for (const match of instruction.args.matchAll(/(?<!\\)\$(?:\{([A-Za-z_]\w*)|([A-Za-z_]\w*))/g)) {
+    names.add(match[1] ?? match[2] ?? '');
+  }
+  return [...names];
+}
+
+/** Names an ARG instruction declares, with whether each has a default value. */
+export function declaredArgs(instruction: DockerInstruction): Array<{ name: string; hasDefault: boolean }> {
+  if (instruction.keyword !== 'ARG') return [];
+  return instruction.args
+    .split(/\s+/)
+    .filter((word) => word !== '')
+    .map((word) => {
+      const eq = word.indexOf('=');
+      return { name: eq < 0 ? word : word.slice(0, eq), hasDefault: eq >= 0 };
+    });
+}
+
+/** Names an ENV instruction sets (`ENV A=1 B=2`, or the legacy `ENV A 1`). */
+export function declaredEnv(instruction: DockerInstruction): string[] {
+  if (instruction.keyword !== 'ENV') return [];
+  const words = instruction.args.split(/\s+/).filter((word) => word !== '');
+  if (words[0] !== undefined && !words[0].includes('=')) return [words[0]];
+  return words.flatMap((word) => /^([A-Za-z_]\w*)=/.exec(word)?.[1] ?? []);
+}
+
+/** The stage an instruction's `--from=` (COPY) or `--mount=...,from=` (RUN) names, if any. */
+function stageRefs(instruction: DockerInstruction): string[] {
+  const refs: string[] = [];
+  for (const match of instruction.args.matchAll(/(?:^|\s)--from=(\S+)/g)) refs.push(match[1] ?? '');
+  if (instruction.keyword === 'RUN') {
+    for (const match of instruction.args.matchAll(/--mount=(\S+)/g)) {
+      const from = /(?:^|,)from=([^,\s]+)/.exec(match[1] ?? '');
+      if (from?.[1]) refs.push(from[1]);
+    }
+  }
+  return refs.map((ref) => ref.toLowerCase());
+}
+
+function findStage(stages: readonly DockerStage[], ref: string, before: number): DockerStage | undefined {
+  return /^\d+$/.test(ref)
+    ? stages[Number(ref)]
+    : stages.slice(0, before).find((stage) => stage.name === ref.toLowerCase());
+}
+
+/**
+ * Every build argument the file declares is declared again (ARG) in each stage that reads it, before
+ * it reads it: an ARG is scoped to the stage it appears in, and one before the first FROM is
+ * visible to FROM lines only. ENV values count (also those of the stage a stage is built FROM).
+ */
+export function checkArgScopes(source: string, where: string): string[] {
+  const { global, stages } = dockerStages(parseDockerfile(source));
+  const buildArgs = new Set(
+    [...global, ...stages.flatMap((stage) => stage.instructions)].flatMap((instruction) =>
+      declaredArgs(instruction).map((arg) => arg.name),
+    ),
+  );
+  const globalArgs = new Set(global.flatMap((instruction) => declaredArgs(instruction).map((a) => a.name)));
+  const problems: string[] = [];
+  const envAtEnd = new Map<number, Set<string>>();
+  for (const stage of stages) {
+    const label = stage.name ?? `#${stage.index}`;
+    for (const name of buildTimeVariables(stage.from)) {
+      if (buildArgs.has(name) && !globalArgs.has(name)) {
+        problems.push(
+          `${where}:${stage.from.line}: FROM uses ${name}, which no ARG before the first FROM declares`,
+        );
+      }
+    }
+    const parent = findStage(stages, stage.base, stage.index);
+    const env = new Set(parent ? (envAtEnd.get(parent.index) ?? []) : []);
+    const args = new Set<string>();
+    for (const instruction of stage.instructions) {
+      for (const name of buildTimeVariables(instruction)) {
+        if (buildArgs.has(name) && !args.has(name) && !env.has(name)) {
+          problems.push(
+            `${where}:${instruction.line}: ${instruction.keyword} uses ${name}, but stage ${label} does not declare ARG ${name} before it (an ARG is scoped to its stage)`,
+          );
+        }
+      }
+      for (const arg of declaredArgs(instruction)) args.add(arg.name);
+      for (const name of declaredEnv(instruction)) env.add(name);
+    }
+    envAtEnd.set(stage.index, env);
+  }
+  return problems;
+}
+
+export interface ArgGuard {
+  stage: DockerStage;
+  /** The RUN that validates the argument: the stage's first instruction reading it. */
+  run: DockerInstruction;
+}
+
+/**
+ * The guards of a build argument: in each stage declaring it, the first instruction that reads it,
+ * when that is a RUN (the spec runs its script to prove it rejects bad values).
+ */
+export function argGuards(source: string, name: string): ArgGuard[] {
+  const guards: ArgGuard[] = [];
+  for (const stage of dockerStages(parseDockerfile(source)).stages) {
+    const declared = stage.instructions.findIndex((i) => declaredArgs(i).some((arg) => arg.name === name));
+    if (declared < 0) continue;
+    const first = stage.instructions
+      .slice(declared + 1)
+      .find((instruction) => buildTimeVariables(instruction).includes(name));
+    if (first?.keyword === 'RUN') guards.push({ stage, run: first });
+  }
+  return guards;
+}
+
+/**
+ * A required build argument: declared without a default, validated by a guard RUN before any
+ * other RUN reads it (in the same stage, or in a stage this one is built FROM or copies from
+ * first), and the final stage depends on a guard, so a bad value fails every image build.
+ */
+export function checkRequiredArg(source: string, where: string, name: string): string[] {
+  const { global, stages } = dockerStages(parseDockerfile(source));
+  const problems: string[] = [];
+  for (const instruction of [...global, ...stages.flatMap((stage) => stage.instructions)]) {
+    for (const arg of declaredArgs(instruction)) {
+      if (arg.name === name && arg.hasDefault)
+        problems.push(`${where}:${instruction.line}: ARG ${name} has a default; it must be required`);
+    }
+  }
+  const guards = argGuards(source, name);
+  if (guards.length === 0) {
+    problems.push(`${where}: no stage validates ARG ${name} (a RUN that reads it before anything else)`);
+  }
+  const guardIn = new Map(guards.map((guard) => [guard.stage.index, guard.run.line]));
+  // A stage's final state includes a guard: its own, or one of a stage it builds on or copies from.
+  const guarded = new Map<number, boolean>();
+  for (const stage of stages) {
+    const deps = [stage.base, ...stage.instructions.flatMap(stageRefs)]
+      .map((ref) => findStage(stages, ref, stage.index))
+      .filter((dep): dep is DockerStage => dep !== undefined);
+    guarded.set(stage.index, guardIn.has(stage.index) || deps.some((dep) => guarded.get(dep.index) === true));
+  }
+  for (const stage of stages) {
+    const parent = findStage(stages, stage.base, stage.index);
+    let safe = parent !== undefined && guarded.get(parent.index) === true;
+    for (const instruction of stage.instructions) {
+      if (stageRefs(instruction).some((ref) => guarded.get(findStage(stages, ref, stage.index)?.index ?? -1)))
+        safe = true;
+      if (instruction.line === guardIn.get(stage.index)) {
+        safe = true;
+        continue;
+      }
+      if (!safe && instruction.keyword === 'RUN' && buildTimeVariables(instruction).includes(name)) {
+        problems.push(`${where}:${instruction.line}: RUN reads ${name} before any guard has validated it`);
+      }
+    }
+  }
+  const last = stages[stages.length - 1];
+  if (last && guards.length > 0 && guarded.get(last.index) !== true) {
+    problems.push(`${where}: the final stage does not depend on the stage that validates ARG ${name}`);
   }
   return problems;
 }

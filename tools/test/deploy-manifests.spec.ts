@@ -1,8 +1,12 @@
 // The deployment descriptors, checked statically: every YAML file parses; Kubernetes workloads
 // have probes, limits and a non-root security context (and overlays cannot take them away);
 // kustomizations list only existing files; compose services are health-checked and wait for
-// healthy dependencies; the Dockerfiles are multi-stage, node:22-slim and non-root. The last
-// block proves the checkers fail on broken manifests, so a green run means something.
+// healthy dependencies and build each service from docker/service.Dockerfile with its APP and
+// PORT; that one Dockerfile is multi-stage, node:22-slim and non-root, scopes its build arguments
+// per stage and rejects a missing or unknown APP or PORT (its guard and its start command are run
+// through /bin/sh). The last block proves the checkers fail on broken manifests, so a green run
+// means something.
+import { spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -15,14 +19,20 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import {
+  argGuards,
+  checkArgScopes,
   checkCompose,
   checkDockerfile,
+  checkRequiredArg,
+  checkSharedImageBuilds,
   checkJsonPatch,
   checkKustomization,
   checkWorkload,
   checkWorkloadPatch,
+  declaredArgs,
   dict,
   dictAt,
+  dockerStages,
   execForm,
   finalStage,
   findRepoRoot,
@@ -31,6 +41,7 @@ import {
   isWorkload,
   kustomizationRefs,
   list,
+  listFiles,
   listYamlFiles,
   parseDockerfile,
   parseQuantity,
@@ -38,6 +49,8 @@ import {
   pathGet,
   text,
   type Dict,
+  type DockerInstruction,
+  type DockerStage,
 } from './deploy-checks.ts';
 
 const root = findRepoRoot(process.cwd());
@@ -46,6 +59,106 @@ const APPS = [
   { app: 'routing', port: 3002 },
   { app: 'sla', port: 3003 },
 ] as const;
+
+const DOCKERFILE = 'docker/service.Dockerfile';
+
+/** A RUN's shell script: its arguments without the leading --mount/--network flags. */
+const runScript = (run: DockerInstruction): string => run.args.replace(/^(--\S+\s+)*/, '');
+
+/** Build arguments the APP/PORT guard must accept (ok) or reject with a message naming the problem. */
+const GUARD_CASES: ReadonlyArray<{ vars: Record<string, string>; ok: boolean; message?: string }> = [
+  ...APPS.map(({ app, port }) => ({ vars: { APP: app, PORT: String(port) }, ok: true })),
+  { vars: { PORT: '3001' }, ok: false, message: 'APP is required' },
+  { vars: { APP: '', PORT: '3001' }, ok: false, message: 'APP is required' },
+  { vars: { APP: 'billing', PORT: '3001' }, ok: false, message: 'APP=billing is not an app' },
+  { vars: { APP: 'Intake', PORT: '3001' }, ok: false, message: 'is not an app' },
+  { vars: { APP: 'intake sla', PORT: '3001' }, ok: false, message: 'is not an app' },
+  { vars: { APP: '../intake', PORT: '3001' }, ok: false, message: 'is not an app' },
+  { vars: { APP: 'intake' }, ok: false, message: 'PORT is required' },
+  { vars: { APP: 'intake', PORT: '' }, ok: false, message: 'PORT is required' },
+  ...['http', '0', '03001', '-1', '3001 ', '65536', '99999999999999999999'].map((port) => ({
+    vars: { APP: 'intake', PORT: port },
+    ok: false,
+    message: 'is not a port',
+  })),
+];
+
+/**
+ * Runs each guard of APP and PORT through /bin/sh (with no PATH: a guard needs only the shell's
+ * builtins, and nothing else can run) on every GUARD_CASES entry; returns what went wrong.
+ */
+function guardMismatches(dockerfile: string): string[] {
+  const guards = new Map(
+    [...argGuards(dockerfile, 'APP'), ...argGuards(dockerfile, 'PORT')].map((g) => [g.run.line, g.run]),
+  );
+  if (guards.size === 0) return ['no guard'];
+  const cwd = mkdtempSync(join(tmpdir(), 'jsjb-guard-'));
+  try {
+    return [...guards.values()].flatMap((guard) =>
+      GUARD_CASES.flatMap(({ vars, ok, message }) => {
+        const result = spawnSync('/bin/sh', ['-c', runScript(guard)], {
+          cwd,
+          env: { PATH: '/nonexistent', ...vars },
+          encoding: 'utf8',
+          timeout: 10_000,
+        });
+        const passed = result.status === 0;
+        const label = `line ${guard.line} with ${JSON.stringify(vars)}`;
+        if (passed !== ok) return [`${label}: ${passed ? 'passed' : `failed (${result.stderr.trim()})`}`];
+        if (message !== undefined && !result.stderr.includes(message))
+          return [`${label}: stderr ${JSON.stringify(result.stderr)} does not say "${message}"`];
+        return [];
+      }),
+    );
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+}
+
+/** `docker run IMAGE <args>`: arguments that must reach main.js unchanged (no splitting, no globbing). */
+const RUN_ARGS: ReadonlyArray<readonly string[]> = [[], ['migrate'], ['migrate', 'two words', '$HOME', '*']];
+
+/**
+ * Runs the final stage's ENTRYPOINT + CMD (or `docker run` arguments, which replace CMD) as the
+ * container would, with APP set as the image sets it and a stand-in `node` that reports its PID
+ * and arguments. node must get `apps/<app>/dist/main.js <args>` and the process's own PID (PID 1
+ * in a container: exec, no shell left in between).
+ */
+function startCommandMismatches(dockerfile: string): string[] {
+  const last = finalStage(parseDockerfile(dockerfile));
+  const entrypoint = execForm(last.filter((i) => i.keyword === 'ENTRYPOINT').pop()?.args ?? '');
+  const cmd = execForm(last.filter((i) => i.keyword === 'CMD').pop()?.args ?? '');
+  if (!entrypoint || !cmd) return ['ENTRYPOINT and CMD must both be exec form (JSON arrays)'];
+  const dir = mkdtempSync(join(tmpdir(), 'jsjb-entrypoint-'));
+  try {
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'node'), '#!/bin/sh\nprintf \'%s\\0\' "$$" "$@"\n', { mode: 0o755 });
+    writeFileSync(join(dir, 'glob-bait'), '');
+    return APPS.flatMap(({ app }) =>
+      RUN_ARGS.flatMap((args) => {
+        const command = [...entrypoint, ...(args.length > 0 ? args : cmd)];
+        const result = spawnSync(command[0] ?? '', command.slice(1), {
+          cwd: dir,
+          env: { APP: app, PATH: bin, HOME: '/home/node' },
+          encoding: 'utf8',
+          timeout: 10_000,
+        });
+        const [pid, ...argv] = result.stdout.split('\0').slice(0, -1);
+        const expected = [`apps/${app}/dist/main.js`, ...args];
+        const label = `APP=${app} docker run IMAGE ${JSON.stringify(args)}`;
+        if (result.status !== 0) return [`${label}: exit ${String(result.status)} ${result.stderr}`];
+        const problems: string[] = [];
+        if (JSON.stringify(argv) !== JSON.stringify(expected))
+          problems.push(`${label}: node got ${JSON.stringify(argv)}, expected ${JSON.stringify(expected)}`);
+        if (pid !== String(result.pid)) problems.push(`${label}: node is not the container's first process`);
+        return problems;
+      }),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 const read = (file: string): string => readFileSync(join(root, file), 'utf8');
 const posix = (file: string): string => file.split(sep).join('/');
@@ -278,7 +391,7 @@ describe('k8s/', () => {
 
     it('runs as the Dockerfile user and outlives its own shutdown timeout', () => {
       const pod = dictAt(baseDocument('Deployment', app), 'spec', 'template', 'spec');
-      const user = finalStage(parseDockerfile(read(`apps/${app}/Dockerfile`)))
+      const user = finalStage(parseDockerfile(read(DOCKERFILE)))
         .filter((i) => i.keyword === 'USER')
         .pop();
       const uid = Number(user?.args.split(':')[0]);
@@ -338,9 +451,15 @@ describe('docker-compose.yml', () => {
     for (const { app } of APPS) expect(sql).toMatch(new RegExp(`CREATE DATABASE jsjb_${app}\\b`));
   });
 
+  it('builds every service from docker/service.Dockerfile with its own APP and PORT', () => {
+    expect(
+      checkSharedImageBuilds(compose(), 'docker-compose.yml', { dockerfile: DOCKERFILE, apps: APPS }),
+    ).toEqual([]);
+  });
+
   it.each(APPS)('configures $app for the compose network', ({ app, port }) => {
     const service = dict(pathGet(compose(), 'services', app));
-    expect(pathGet(service, 'build', 'dockerfile')).toBe(`apps/${app}/Dockerfile`);
+    expect(service?.build).toEqual({ context: '.', dockerfile: DOCKERFILE, args: { APP: app, PORT: port } });
     expect(list(service?.ports)).toContain(`${port}:${port}`);
     const env = dict(service?.environment) ?? {};
     expect(String(env.PORT)).toBe(String(port));
@@ -352,7 +471,8 @@ describe('docker-compose.yml', () => {
   });
 });
 
-describe('Dockerfiles', () => {
+describe('docker/service.Dockerfile', () => {
+  const source = (): string => read(DOCKERFILE);
   const workspacePackageFiles = (): string[] => {
     const manifest: unknown = JSON.parse(read('package.json'));
     return list(pathGet(manifest, 'workspaces'))
@@ -366,39 +486,101 @@ describe('Dockerfiles', () => {
       .map((folder) => `${folder}/package.json`);
   };
 
-  it.each(APPS)('apps/$app/Dockerfile is multi-stage, node:22-slim and non-root', ({ app }) => {
-    expect(checkDockerfile(read(`apps/${app}/Dockerfile`), `apps/${app}/Dockerfile`)).toEqual([]);
+  it('replaces the per-app Dockerfiles: no app or library has its own', () => {
+    const dockerfiles = listFiles(root, /(^Dockerfile|\.Dockerfile)$/i);
+    expect(dockerfiles).toContain(DOCKERFILE);
+    expect(dockerfiles.filter((file) => /^(apps|libs)\//.test(file))).toEqual([]);
   });
 
-  it.each(APPS)('apps/$app/Dockerfile serves the app on its port', ({ app, port }) => {
-    const last = finalStage(parseDockerfile(read(`apps/${app}/Dockerfile`)));
-    const cmd = last.filter((i) => i.keyword === 'CMD').pop();
-    expect(execForm(cmd?.args ?? '')).toEqual(['node', `apps/${app}/dist/main.js`]);
-    expect(last.filter((i) => i.keyword === 'EXPOSE').map((i) => i.args)).toEqual([String(port)]);
-    expect(last.some((i) => i.keyword === 'ENV' && /\bNODE_ENV=production\b/.test(i.args))).toBe(true);
+  it('is multi-stage, node:22-slim and non-root, with a HEALTHCHECK and a start command', () => {
+    expect(checkDockerfile(source(), DOCKERFILE)).toEqual([]);
   });
 
-  it.each(APPS)('apps/$app/Dockerfile copies every workspace package.json before npm ci', ({ app }) => {
-    const copied = parseDockerfile(read(`apps/${app}/Dockerfile`))
+  it('declares every build argument in each stage that reads it', () => {
+    expect(checkArgScopes(source(), DOCKERFILE)).toEqual([]);
+  });
+
+  it('requires APP and PORT, validated before anything reads them, in every image build', () => {
+    expect(checkRequiredArg(source(), DOCKERFILE, 'APP')).toEqual([]);
+    expect(checkRequiredArg(source(), DOCKERFILE, 'PORT')).toEqual([]);
+  });
+
+  it('its guard fails the build on a missing or unknown APP or PORT and passes each app with its port', () => {
+    expect(guardMismatches(source())).toEqual([]);
+  });
+
+  it('reads APP and PORT only after the dependency install, so those layers are shared by the three apps', () => {
+    const { global, stages } = dockerStages(parseDockerfile(source()));
+    expect(global).toEqual([]);
+    const argsIn = (stage: DockerStage): string[] =>
+      stage.instructions.flatMap(declaredArgs).map((a) => a.name);
+    const stage = (name: string): DockerStage => {
+      const found = stages.find((candidate) => candidate.name === name);
+      if (!found) throw new Error(`no stage ${name}`);
+      return found;
+    };
+    expect(argsIn(stage('manifests'))).toEqual([]);
+    expect(argsIn(stage('prod-deps'))).toEqual([]);
+    const builder = stage('builder').instructions;
+    const install = builder.findIndex((i) => i.keyword === 'RUN' && /\bnpm ci\b/.test(i.args));
+    const firstArg = builder.findIndex((i) => i.keyword === 'ARG');
+    expect(install).toBeGreaterThanOrEqual(0);
+    expect(firstArg).toBeGreaterThan(install);
+  });
+
+  it('builds the app named by APP and stages its dist, migrations and libraries under /app', () => {
+    const { stages } = dockerStages(parseDockerfile(source()));
+    const runs = (stages.find((s) => s.name === 'builder')?.instructions ?? [])
+      .filter((i) => i.keyword === 'RUN')
+      .map((i) => i.args);
+    expect(runs.some((run) => /npx nx run "?\$\{?APP\}?:build"?/.test(run))).toBe(true);
+    const staging = runs.find((run) => run.includes('/out/')) ?? '';
+    for (const path of [
+      'apps/$APP/package.json',
+      'apps/$APP/dist',
+      'apps/$APP/prisma/migrations',
+      '/out/apps/$APP/',
+    ])
+      expect(staging).toContain(path);
+    const last = finalStage(parseDockerfile(source()));
+    expect(last.filter((i) => i.keyword === 'WORKDIR').map((i) => i.args)).toEqual(['/app']);
+    expect(last.filter((i) => i.keyword === 'COPY').map((i) => i.args)).toContain('--from=builder /out/ ./');
+  });
+
+  it('serves the app on PORT in production mode', () => {
+    const last = finalStage(parseDockerfile(source()));
+    const env = last.filter((i) => i.keyword === 'ENV').flatMap((i) => i.args.split(/\s+/));
+    expect(env).toEqual(
+      expect.arrayContaining(['NODE_ENV=production', 'HOST=0.0.0.0', 'APP=${APP}', 'PORT=${PORT}']),
+    );
+    expect(last.filter((i) => i.keyword === 'EXPOSE').map((i) => i.args)).toEqual(['${PORT}']);
+    // HEALTHCHECK is not expanded at build time: it reads the PORT the image's environment sets.
+    const healthcheck = last.find((i) => i.keyword === 'HEALTHCHECK')?.args ?? '';
+    expect(healthcheck).toContain('process.env.PORT');
+    expect(healthcheck).toContain('/healthz');
+    expect(healthcheck).not.toMatch(/\b30\d\d\b/);
+  });
+
+  it('starts node apps/<app>/dist/main.js as PID 1 and passes the container arguments on (docker run IMAGE migrate)', () => {
+    const last = finalStage(parseDockerfile(source()));
+    const entrypoint = execForm(last.filter((i) => i.keyword === 'ENTRYPOINT').pop()?.args ?? '') ?? [];
+    expect(entrypoint.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    // exec: node replaces the shell, so it is PID 1 and receives SIGTERM itself.
+    expect(entrypoint[2]).toMatch(/^exec node /);
+    expect(execForm(last.filter((i) => i.keyword === 'CMD').pop()?.args ?? '')).toEqual([]);
+    expect(startCommandMismatches(source())).toEqual([]);
+  });
+
+  it('copies every workspace package.json before npm ci', () => {
+    const instructions = parseDockerfile(source());
+    const install = instructions.findIndex((i) => i.keyword === 'RUN' && /\bnpm ci\b/.test(i.args));
+    const copied = instructions
+      .slice(0, install)
       .filter((i) => i.keyword === 'COPY' && !i.args.startsWith('--from'))
       .flatMap((i) => i.args.split(/\s+/).slice(0, -1));
     const expected = ['package.json', 'package-lock.json', ...workspacePackageFiles()];
     expect(expected.length).toBeGreaterThan(5);
     expect(copied).toEqual(expect.arrayContaining(expected));
-  });
-
-  it('are the same file apart from the app name and port', () => {
-    const normalised = APPS.map(({ app, port }) =>
-      read(`apps/${app}/Dockerfile`)
-        .split('\n')
-        // The manifest list names every app; it is checked above.
-        .filter((line) => !/^COPY apps\/[\w-]+\/package\.json /.test(line))
-        .join('\n')
-        .replaceAll(app, '<app>')
-        .replaceAll(String(port), '<port>'),
-    );
-    expect(normalised[1]).toBe(normalised[0]);
-    expect(normalised[2]).toBe(normalised[0]);
   });
 
   it('.dockerignore keeps host build output and dependencies out of the context', () => {
@@ -656,6 +838,199 @@ describe('the checks catch broken manifests', () => {
     }
     expect(problems).toHaveLength(6);
     expect(checkCompose({ services: {} }, 'empty')).toEqual(['empty: no services']);
+  });
+
+  it('rejects compose builds of the shared Dockerfile without the right APP and PORT', () => {
+    const rules = { dockerfile: DOCKERFILE, apps: APPS };
+    const real = structuredClone(documentsOf('docker-compose.yml')[0]);
+    // Control: the list form of build.args is read too.
+    dictAt(real, 'services', 'intake', 'build').args = ['APP=intake', 'PORT=3001'];
+    expect(checkSharedImageBuilds(real, 'list-args', rules)).toEqual([]);
+
+    const build = (args: unknown): Dict => ({ context: '.', dockerfile: DOCKERFILE, args });
+    const compose = {
+      services: {
+        intake: { build: build({ APP: 'routing', PORT: 3002 }), ports: ['3002:3002'] },
+        routing: { build: build(['APP=routing']), ports: ['3002:3002'] },
+        sla: {
+          build: build({ APP: 'sla', PORT: '3001' }),
+          environment: { PORT: 3003 },
+          ports: ['3003:3003'],
+        },
+        billing: { build: build({ APP: 'billing', PORT: 4000 }), ports: ['4000:4000'] },
+        worker: { build: build({ PORT: 3001 }), ports: [{ target: 3001, published: 3001 }] },
+      },
+    };
+    const problems = checkSharedImageBuilds(compose, 'compose', rules);
+    for (const expected of [
+      'service intake: build arg APP=routing builds another service',
+      'service routing: build arg PORT is not set',
+      'service sla: build arg PORT=3001, but sla listens on 3003',
+      'service sla: environment PORT=3003 differs from build arg PORT=3001',
+      'service sla: publishes no container port 3001',
+      'service billing: build arg APP=billing is not one of intake, routing, sla',
+      'service worker: build arg APP is not set',
+    ]) {
+      expect({ expected, found: problems.some((problem) => problem.includes(expected)) }).toEqual({
+        expected,
+        found: true,
+      });
+    }
+    expect(problems).toHaveLength(7);
+    // The per-app Dockerfiles of old no longer count.
+    const old = { services: { intake: { build: { context: '.', dockerfile: 'apps/intake/Dockerfile' } } } };
+    expect(checkSharedImageBuilds(old, 'old', rules)).toEqual(
+      APPS.map(({ app }) => `old service ${app}: not built from ${DOCKERFILE}`),
+    );
+  });
+
+  describe('rejects a broken docker/service.Dockerfile', () => {
+    // Variants of the real file, edited instruction by instruction and written back one per line.
+    const serialize = (instructions: readonly DockerInstruction[]): string =>
+      instructions.map((i) => `${i.keyword} ${i.args}`).join('\n') + '\n';
+    const good = (): DockerInstruction[] => parseDockerfile(read(DOCKERFILE)).map((i) => ({ ...i }));
+    const guardIndex = (instructions: readonly DockerInstruction[]): number => {
+      const line = argGuards(serialize(instructions), 'APP')[0]?.run.line ?? 0;
+      return line - 1;
+    };
+    const edit = (
+      instructions: DockerInstruction[],
+      keyword: string,
+      change: (args: string) => string,
+    ): DockerInstruction[] => {
+      const target = instructions.filter((i) => i.keyword === keyword).pop();
+      if (!target) throw new Error(`no ${keyword}`);
+      const changed = change(target.args);
+      expect(changed).not.toBe(target.args);
+      target.args = changed;
+      return instructions;
+    };
+
+    it('accepts the real file written back one instruction per line (control)', () => {
+      const source = serialize(good());
+      expect(checkDockerfile(source, 'good')).toEqual([]);
+      expect(checkArgScopes(source, 'good')).toEqual([]);
+      expect(checkRequiredArg(source, 'good', 'APP')).toEqual([]);
+      expect(checkRequiredArg(source, 'good', 'PORT')).toEqual([]);
+      expect(guardMismatches(source)).toEqual([]);
+      expect(startCommandMismatches(source)).toEqual([]);
+    });
+
+    it('an ARG declared only before the first FROM, or after its use', () => {
+      const globalOnly = good().filter((i) => !(i.keyword === 'ARG' && i.args === 'APP'));
+      const source = `ARG APP\n${serialize(globalOnly)}`;
+      const problems = checkArgScopes(source, 'global');
+      for (const expected of [
+        'RUN uses APP, but stage builder does not declare ARG APP',
+        'ENV uses APP, but stage runtime does not declare ARG APP',
+      ]) {
+        expect(problems.some((problem) => problem.includes(expected))).toBe(true);
+      }
+      expect(checkRequiredArg(source, 'global', 'APP')).toEqual(
+        expect.arrayContaining([expect.stringContaining('no stage validates ARG APP')]),
+      );
+
+      const instructions = good();
+      const runtimePort = instructions.findLastIndex((i) => i.keyword === 'ARG' && i.args === 'PORT');
+      const [declaration] = instructions.splice(runtimePort, 1);
+      if (declaration) instructions.push(declaration);
+      // (EXPOSE then reads the ENV PORT, set from the undeclared, empty argument.)
+      expect(checkArgScopes(serialize(instructions), 'late')).toEqual([
+        expect.stringContaining('ENV uses PORT, but stage runtime does not declare ARG PORT before it'),
+      ]);
+    });
+
+    it('a default value for APP', () => {
+      const instructions = good();
+      const declaration = instructions.find((i) => i.keyword === 'ARG' && i.args === 'APP');
+      if (declaration) declaration.args = 'APP=intake';
+      expect(checkRequiredArg(serialize(instructions), 'default', 'APP')).toEqual([
+        expect.stringContaining('ARG APP has a default; it must be required'),
+      ]);
+    });
+
+    it('a RUN reading APP before any guard, and an image that does not depend on the guard', () => {
+      const stages = (dependency: string): string =>
+        [
+          'FROM node:22-slim AS check',
+          'ARG APP',
+          'RUN case "$APP" in intake|routing|sla) ;; *) exit 1;; esac',
+          'FROM node:22-slim AS build',
+          dependency,
+          'ARG APP',
+          'WORKDIR /src/${APP}',
+          'RUN npx nx run "${APP}:build"',
+          'FROM node:22-slim',
+          'ARG APP',
+          'ENV APP=${APP}',
+          'COPY --from=build /src /src',
+          'USER 1000',
+          'HEALTHCHECK CMD true',
+          'CMD []',
+        ].join('\n');
+      expect(checkRequiredArg(stages('WORKDIR /src'), 'side', 'APP')).toEqual([
+        expect.stringContaining('side:8: RUN reads APP before any guard'),
+        'side: the final stage does not depend on the stage that validates ARG APP',
+      ]);
+      // Control: copying from the guarded stage first orders the build after the guard.
+      expect(checkRequiredArg(stages('COPY --from=check /etc/hostname /tmp/'), 'side', 'APP')).toEqual([]);
+    });
+
+    it('a guard that lets a bad value through', () => {
+      const permissive = good();
+      const guard = permissive[guardIndex(permissive)];
+      if (!guard) throw new Error('no guard');
+      guard.args = guard.args
+        .replace('intake|routing|sla)', 'intake|routing|sla|billing)')
+        .replace('[ "$PORT" -le 65535 ]', 'true');
+      expect(guardMismatches(serialize(permissive))).toEqual([
+        expect.stringContaining('{"APP":"billing","PORT":"3001"}: passed'),
+        expect.stringContaining('{"APP":"intake","PORT":"65536"}: passed'),
+      ]);
+    });
+
+    it('a guard moved after the build or into a side stage (the build becomes the first to read APP)', () => {
+      const late = good();
+      const [moved] = late.splice(guardIndex(late), 1);
+      if (!moved) throw new Error('no guard');
+      const build = late.findIndex((i) => i.keyword === 'RUN' && i.args.includes('nx run'));
+      const side = late.map((i) => ({ ...i }));
+      late.splice(build + 1, 0, moved);
+      side.splice(
+        side.findLastIndex((i) => i.keyword === 'FROM'),
+        0,
+        { keyword: 'FROM', args: 'node:22-slim AS check', line: 0 },
+        { keyword: 'ARG', args: 'APP', line: 0 },
+        { keyword: 'ARG', args: 'PORT', line: 0 },
+        moved,
+      );
+      for (const instructions of [late, side]) {
+        // Run as the guard (with no programs on PATH), the build fails on valid values too.
+        expect(guardMismatches(serialize(instructions))).toEqual(
+          expect.arrayContaining([expect.stringContaining('{"APP":"intake","PORT":"3001"}: failed')]),
+        );
+      }
+    });
+
+    it('a start command that splits, drops or replaces the container arguments, or names one app', () => {
+      const mismatches = (instructions: DockerInstruction[]): string[] =>
+        startCommandMismatches(serialize(instructions));
+      const unquoted = edit(good(), 'ENTRYPOINT', (args) => args.replace('\\"$@\\"', '$@'));
+      expect(mismatches(unquoted)).toEqual([
+        expect.stringContaining('intake docker run IMAGE ["migrate","two words","$HOME","*"]'),
+        expect.stringContaining('routing docker run IMAGE ["migrate","two words","$HOME","*"]'),
+        expect.stringContaining('sla docker run IMAGE ["migrate","two words","$HOME","*"]'),
+      ]);
+      const dropped = edit(good(), 'ENTRYPOINT', (args) => args.replace(' \\"$@\\"', ''));
+      expect(mismatches(dropped)).toHaveLength(APPS.length * 2);
+      const defaultArgs = edit(good(), 'CMD', () => '["node"]');
+      expect(mismatches(defaultArgs)).toHaveLength(APPS.length);
+      const oneApp = edit(good(), 'ENTRYPOINT', (args) => args.replace('$APP', 'intake'));
+      expect(mismatches(oneApp)).toHaveLength((APPS.length - 1) * RUN_ARGS.length);
+      const shellForm = good().filter((i) => i.keyword !== 'ENTRYPOINT');
+      edit(shellForm, 'CMD', () => 'node apps/$APP/dist/main.js');
+      expect(mismatches(shellForm)).toEqual([expect.stringContaining('exec form')]);
+    });
   });
 
   it('rejects single-stage, non-slim or root Dockerfiles', () => {
