@@ -73,7 +73,7 @@ export default tseslint.config(
               sourceTag: 'type:app',
               onlyDependOnLibsWithTags: ['type:lib', 'type:contracts', 'type:testing'],
             },
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'] },
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts', 'type:testing'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'] },
             {
               sourceTag: 'type:contracts',
@@ -109,6 +109,17 @@ export default tseslint.config(
       '**/*.spec.ts',
     ],
     rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    // Libraries' own tests may use libs/testing; their shipped code may not.
+    files: ['libs/*/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@jsjb/testing', message: 'libs/testing is for tests only.' }] },
+      ],
+    },
   },
   {
     files: ['**/domain/**/*.ts', '**/*.domain.ts'],

@@ -1,8 +1,9 @@
+import { messagingConfigShape } from '@jsjb/messaging';
 import { baseConfigSchema } from '@jsjb/platform';
 import type { z } from 'zod';
 
-/** The routing service's configuration: the platform's variables, defaults for this service. */
-export const routingConfigSchema = baseConfigSchema.extend({
+/** The routing service's configuration: the platform's and the event backbone's variables, defaults for this service. */
+export const routingConfigSchema = baseConfigSchema.extend(messagingConfigShape).extend({
   PORT: baseConfigSchema.shape.PORT.default(3002),
 });
 

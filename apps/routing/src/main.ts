@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
+import { messagingCommands } from '@jsjb/messaging';
 import { runService } from '@jsjb/platform';
 import { AppModule, SERVICE } from './app.module';
 import { routingConfigSchema } from './config';
@@ -9,6 +10,7 @@ void runService({
   configSchema: routingConfigSchema,
   appModule: (config) => AppModule.forRoot(config),
   migrationsDir: join(__dirname, '..', 'prisma', 'migrations'),
+  commands: messagingCommands(SERVICE),
   openApi: {
     title: 'jsjb routing — territory, dispatch and unit work',
     description:

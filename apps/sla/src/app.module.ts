@@ -1,4 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { EVENTS } from '@jsjb/contracts';
+import { MessagingModule } from '@jsjb/messaging';
 import { DatabaseModule, PlatformModule, RedisModule } from '@jsjb/platform';
 import type { SlaConfig } from './config';
 import { PrismaService } from './database/prisma.service';
@@ -14,6 +16,7 @@ export class AppModule {
         PlatformModule.forRoot({ service: SERVICE, config }),
         DatabaseModule.forRoot(PrismaService),
         RedisModule.forRoot(),
+        MessagingModule.forRoot({ service: SERVICE, config, catalog: EVENTS, consumes: [], database: PrismaService }),
       ],
     };
   }

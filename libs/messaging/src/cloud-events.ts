@@ -37,10 +37,11 @@ export function toKafkaHeaders(envelope: EventEnvelope): Record<string, string> 
 
 /** Kafka headers → envelope; undefined when a required attribute is missing. */
 export function fromKafkaHeaders(
-  headers: Readonly<Record<string, Buffer | string | undefined>>,
+  headers: Readonly<Record<string, Buffer | string | (Buffer | string)[] | undefined>>,
 ): EventEnvelope | undefined {
   const read = (name: string): string | undefined => {
-    const value = headers[name];
+    const raw = headers[name];
+    const value = Array.isArray(raw) ? raw[0] : raw;
     return value === undefined ? undefined : value.toString();
   };
   const id = read(CE_HEADERS.id);

@@ -2,3 +2,8 @@
 export const PLATFORM_CONFIG = Symbol.for('jsjb.platform.config');
 /** DI token of the service's name (`intake`, `routing`, `sla`). */
 export const SERVICE_NAME = Symbol.for('jsjb.platform.service-name');
+/**
+ * Optional: functions that attach transports (e.g. a Kafka consumer) to the application.
+ * createApp calls each; runService starts them before serving HTTP.
+ */
+export const APP_CONNECTORS = Symbol.for('jsjb.platform.app-connectors');

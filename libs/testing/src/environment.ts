@@ -9,3 +9,8 @@ export function testPostgresUrl(): string {
 export function testRedisUrl(): string {
   return process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 }
+
+/** A real Kafka to test against instead of the in-process dev broker (e.g. `localhost:9094` from docker compose). */
+export function externalKafkaBrokers(): string | undefined {
+  return process.env['KAFKA_BROKERS'] || undefined;
+}

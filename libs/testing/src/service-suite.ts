@@ -2,7 +2,8 @@ import type { DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp, loadConfig, type BaseConfig } from '@jsjb/platform';
 import type { z } from 'zod';
-import { testRedisUrl } from './environment';
+import { startDevBroker, type DevBroker } from '@jsjb/kafka-dev-broker';
+import { externalKafkaBrokers, testRedisUrl } from './environment';
 import { schemaDrift } from './schema-drift';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -20,6 +21,8 @@ export interface TestApp<C extends BaseConfig> {
   app: NestFastifyApplication;
   config: C;
   database: TestDatabase;
+  /** The in-process dev broker, unless KAFKA_BROKERS points at a real Kafka. */
+  broker: DevBroker | undefined;
   close(): Promise<void>;
 }
 
@@ -32,6 +35,12 @@ export async function startTestApp<C extends BaseConfig>(
   env: Record<string, string> = {},
 ): Promise<TestApp<C>> {
   const database = await createTestDatabase(options.service, options.migrationsDir);
+  const external = externalKafkaBrokers();
+  const broker = external ? undefined : await startDevBroker();
+  const cleanUp = async (): Promise<void> => {
+    await database.drop();
+    await broker?.stop();
+  };
   try {
     const config = loadConfig(options.configSchema, {
       NODE_ENV: 'test',
@@ -40,6 +49,8 @@ export async function startTestApp<C extends BaseConfig>(
       DATABASE_URL: database.url,
       REDIS_URL: testRedisUrl(),
       REDIS_KEY_PREFIX: `jsjb:test:${database.name}:`,
+      KAFKA_BROKERS: external ?? broker?.brokers ?? '',
+      KAFKA_CONSUMER_GROUP: `jsjb-test-${database.name}`,
       ...env,
     });
     const app = await createApp({
@@ -47,19 +58,21 @@ export async function startTestApp<C extends BaseConfig>(
       config,
       openApi: { title: `jsjb ${options.service} (test)`, description: 'test instance' },
     });
+    await app.startAllMicroservices();
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     return {
       app,
       config,
       database,
+      broker,
       close: async () => {
         await app.close();
-        await database.drop();
+        await cleanUp();
       },
     };
   } catch (error) {
-    await database.drop();
+    await cleanUp();
     throw error;
   }
 }
@@ -83,13 +96,14 @@ export function describeServiceFoundation<C extends BaseConfig>(options: Service
       expect(res.json()).toEqual({ status: 'ok' });
     });
 
-    it('is ready on /readyz when its database and Redis answer', async () => {
+    it('is ready on /readyz when its database, Redis and Kafka answer', async () => {
       const res = await sut.app.inject({ method: 'GET', url: '/readyz' });
       expect(res.statusCode).toBe(200);
       const body = res.json<{ status: string; checks: { name: string; status: string }[] }>();
       expect(body.status).toBe('ready');
       expect(body.checks.map((c) => [c.name, c.status]).sort()).toEqual([
         ['database', 'up'],
+        ['kafka', 'up'],
         ['redis', 'up'],
       ]);
     });
@@ -154,6 +168,16 @@ export function describeServiceFoundation<C extends BaseConfig>(options: Service
 
     it('has migrations that build exactly what schema.prisma declares', async () => {
       expect(await schemaDrift(options.dmmfPath, sut.database.url)).toEqual([]);
+    });
+
+    // Last: it takes the broker away (so not against a shared real Kafka, which is not ours to stop).
+    (externalKafkaBrokers() ? it.skip : it)('is not ready when Kafka is down', async () => {
+      await sut.broker?.stop();
+      const res = await sut.app.inject({ method: 'GET', url: '/readyz' });
+      expect(res.statusCode).toBe(503);
+      const body = res.json<{ status: string; checks: { name: string; status: string }[] }>();
+      expect(body.status).toBe('not_ready');
+      expect(body.checks.find((c) => c.name === 'kafka')?.status).toBe('down');
     });
   });
 }

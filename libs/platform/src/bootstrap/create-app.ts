@@ -1,4 +1,4 @@
-import type { DynamicModule, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -10,6 +10,7 @@ import { ValidationError } from '../errors/app.error';
 import { ProblemDetailsFilter } from '../errors/problem-details.filter';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../logging/logging';
 import { MetricsRegistry } from '../metrics/metrics';
+import { APP_CONNECTORS } from '../platform.tokens';
 
 export interface OpenApiInfo {
   title: string;
@@ -55,6 +56,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   });
   app.get(MetricsRegistry).instrument(fastify);
   useStrictJsonParser(fastify);
+  for (const connect of appConnectors(app)) connect(app);
 
   const document = SwaggerModule.createDocument(
     app,
@@ -93,4 +95,15 @@ function useStrictJsonParser(fastify: FastifyInstance): void {
       }
     });
   });
+}
+
+/** Attaches a transport (a Kafka consumer, …) to the application. */
+export type AppConnector = (app: INestApplication) => void;
+
+function appConnectors(app: INestApplication): AppConnector[] {
+  try {
+    return app.get<AppConnector[]>(APP_CONNECTORS, { strict: false });
+  } catch {
+    return []; // no module provides any
+  }
 }

@@ -12,6 +12,8 @@ export interface RunServiceOptions<C extends BaseConfig> {
   appModule: (config: C) => DynamicModule;
   migrationsDir: string;
   openApi: OpenApiInfo;
+  /** Further subcommands (`node main.js <name> …`): return the exit code. */
+  commands?: Readonly<Record<string, (config: C, args: readonly string[]) => Promise<number>>>;
   argv?: readonly string[];
 }
 
@@ -60,6 +62,15 @@ export async function runService<C extends BaseConfig>(options: RunServiceOption
     }
   }
 
+  const command = argv[0] === undefined ? undefined : options.commands?.[argv[0]];
+  if (command) {
+    try {
+      process.exit(await command(config, argv.slice(1)));
+    } catch (error) {
+      fatal(options.service, error);
+    }
+  }
+
   try {
     if (config.MIGRATE_ON_START) {
       await migrate({
@@ -95,6 +106,7 @@ export async function runService<C extends BaseConfig>(options: RunServiceOption
         );
       });
     }
+    await app.startAllMicroservices();
     await app.listen({ port: config.PORT, host: config.HOST });
   } catch (error) {
     fatal(options.service, error);

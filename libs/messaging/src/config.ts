@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+const brokerList = z
+  .string()
+  .min(1)
+  .transform((value) =>
+    value
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port')).min(1));
+
+const flag = (fallback: 'true' | 'false') =>
+  z
+    .enum(['true', 'false'])
+    .default(fallback)
+    .transform((v) => v === 'true');
+
+/** The variables of the event backbone, merged into each service's configuration schema. */
+export const messagingConfigShape = {
+  /** Comma-separated host:port list of Kafka brokers. */
+  KAFKA_BROKERS: brokerList,
+  KAFKA_CLIENT_ID: z.string().min(1).optional(),
+  /** Defaults to `jsjb-<service>`. */
+  KAFKA_CONSUMER_GROUP: z.string().min(1).optional(),
+  OUTBOX_RELAY_ENABLED: flag('true'),
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+  OUTBOX_LEASE_MS: z.coerce.number().int().min(100).default(30_000),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(5).default(500),
+  OUTBOX_RETAIN_SENT_MS: z.coerce.number().int().min(0).default(3_600_000),
+  CONSUMER_TRANSACTION_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
+  CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+};
+
+const messagingConfigSchema = z.object(messagingConfigShape);
+export type MessagingConfig = z.infer<typeof messagingConfigSchema>;

@@ -1,0 +1,30 @@
+import { isTransientError, TransientError } from './event-errors';
+
+describe('isTransientError', () => {
+  it.each([
+    ['TransientError', new TransientError('later')],
+    ['connection refused', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })],
+    ['serialization failure', Object.assign(new Error('could not serialize'), { code: '40001' })],
+    ['deadlock', Object.assign(new Error('deadlock detected'), { code: '40P01' })],
+    ['connection exception class 08', Object.assign(new Error('x'), { code: '08006' })],
+    [
+      'Prisma pool timeout',
+      Object.assign(new Error('Timed out fetching a new connection'), { code: 'P2024' }),
+    ],
+    ['kafkajs connection error', Object.assign(new Error('x'), { name: 'KafkaJSConnectionError' })],
+    [
+      'wrapped cause',
+      new Error('handler failed', { cause: Object.assign(new Error('x'), { code: 'ECONNRESET' }) }),
+    ],
+  ])('retries %s', (_name, error) => {
+    expect(isTransientError(error)).toBe(true);
+  });
+
+  it.each([
+    ['a bug', new TypeError("Cannot read properties of undefined (reading 'id')")],
+    ['a constraint violation', Object.assign(new Error('duplicate key'), { code: '23505' })],
+    ['a thrown string', 'boom'],
+  ])('does not retry %s', (_name, error) => {
+    expect(isTransientError(error)).toBe(false);
+  });
+});

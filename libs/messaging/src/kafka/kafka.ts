@@ -1,0 +1,31 @@
+import { Kafka, logLevel, type Admin, type LogEntry } from 'kafkajs';
+import type { RelayLogger } from '../outbox/outbox-relay';
+
+/** kafkajs at warn level and above, through our logger (its info level narrates every rebalance). */
+export function createKafka(options: {
+  brokers: readonly string[];
+  clientId: string;
+  logger?: RelayLogger;
+}): Kafka {
+  const logger = options.logger;
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: [...options.brokers],
+    connectionTimeout: 3000,
+    requestTimeout: 15_000,
+    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5000 },
+    logLevel: logLevel.WARN,
+    logCreator: () => (entry: LogEntry) => {
+      if (!logger) return;
+      const text = `kafkajs ${entry.namespace}: ${entry.log.message}`;
+      if (entry.level <= logLevel.ERROR) logger.error(text);
+      else logger.warn(text);
+    },
+  });
+}
+
+/** Readiness: the cluster answers a metadata request. */
+export async function pingKafka(admin: Admin): Promise<void> {
+  const cluster = await admin.describeCluster();
+  if (cluster.brokers.length === 0) throw new Error('the cluster has no brokers');
+}

@@ -1,0 +1,312 @@
+import { hostname } from 'node:os';
+import type { Kafka, Message, Producer } from 'kafkajs';
+import { Client, Pool } from 'pg';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { toKafkaHeaders } from '../cloud-events';
+import { describeError } from '../consumer/event-errors';
+import { OUTBOX_CHANNEL } from './outbox';
+
+export interface RelayLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface OutboxRelayOptions {
+  databaseUrl: string;
+  kafka: Kafka;
+  /** Stable across restarts of one instance (host name by default): a restarted relay takes its own claims back at once. */
+  relayId?: string;
+  batchSize?: number;
+  /** How long a claim holds before another relay may take the rows over. */
+  leaseMs?: number;
+  /** Poll interval when no notification arrives (notifications wake the relay at once). */
+  idlePollMs?: number;
+  maxBackoffMs?: number;
+  /** Sent rows older than this are deleted. */
+  retainSentMs?: number;
+  pruneIntervalMs?: number;
+  logger?: RelayLogger;
+  metrics?: Registry;
+  /** Called after a batch reached Kafka and before it is marked sent (a seam for crash tests). */
+  onPublished?: (count: number) => void;
+}
+
+interface ClaimedRow {
+  id: string;
+  seq: string;
+  topic: string;
+  key: string;
+  type: string;
+  payload: unknown;
+  headers: { source?: string; time?: string; traceparent?: string };
+}
+
+const silent: RelayLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * Publishes the outbox to Kafka. Claims rows in `seq` order with FOR UPDATE SKIP LOCKED and a
+ * lease, taking per key only the oldest unsent row, so any number of relays keep every
+ * aggregate's events in order; sends a batch; marks it sent. While Kafka is down it releases
+ * its claims and backs off. Delivery is at least once: consumers dedupe by event id.
+ */
+export class OutboxRelay {
+  private readonly pool: Pool;
+  private readonly relayId: string;
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
+  private readonly idlePollMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly retainSentMs: number;
+  private readonly pruneIntervalMs: number;
+  private readonly logger: RelayLogger;
+  private readonly producer: Producer;
+  private producerConnected = false;
+  private listener: Client | undefined;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private lastPrune = 0;
+  private readonly published: Counter | undefined;
+  private readonly failures: Counter | undefined;
+  private readonly batchSeconds: Histogram | undefined;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.pool = new Pool({ connectionString: options.databaseUrl, max: 2, connectionTimeoutMillis: 5000 });
+    this.pool.on('error', () => undefined); // idle-client errors surface on the next query
+    this.relayId = options.relayId ?? hostname();
+    // One in-flight request: a retried send cannot overtake the one before it.
+    this.producer = options.kafka.producer({
+      allowAutoTopicCreation: true,
+      maxInFlightRequests: 1,
+      retry: { retries: 2 },
+    });
+    this.producer.on(this.producer.events.DISCONNECT, () => {
+      this.producerConnected = false;
+    });
+    this.batchSize = options.batchSize ?? 500;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.idlePollMs = options.idlePollMs ?? 500;
+    this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
+    this.retainSentMs = options.retainSentMs ?? 3_600_000;
+    this.pruneIntervalMs = options.pruneIntervalMs ?? 60_000;
+    this.logger = options.logger ?? silent;
+    if (options.metrics) {
+      const registers = [options.metrics];
+      this.published = new Counter({
+        name: 'outbox_published_total',
+        help: 'Events published from the outbox',
+        registers,
+      });
+      this.failures = new Counter({
+        name: 'outbox_publish_failures_total',
+        help: 'Failed outbox publish attempts',
+        registers,
+      });
+      this.batchSeconds = new Histogram({
+        name: 'outbox_publish_batch_seconds',
+        help: 'Time to claim, publish and mark one outbox batch',
+        buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+        registers,
+      });
+      const pool = this.pool;
+      new Gauge({
+        name: 'outbox_lag_seconds',
+        help: 'Age of the oldest event not yet published (0 when the outbox is empty)',
+        registers,
+        async collect() {
+          const { rows } = await pool.query<{ lag: number | null }>(
+            'SELECT EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS lag FROM outbox_event WHERE sent_at IS NULL',
+          );
+          this.set(rows[0]?.lag ?? 0);
+        },
+      });
+      new Gauge({
+        name: 'outbox_pending_events',
+        help: 'Events in the outbox not yet published',
+        registers,
+        async collect() {
+          const { rows } = await pool.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM outbox_event WHERE sent_at IS NULL',
+          );
+          this.set(rows[0]?.n ?? 0);
+        },
+      });
+    }
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    // Rows this relay claimed before a crash or restart need not wait for their lease.
+    await this.pool.query(
+      'UPDATE outbox_event SET claimed_until = NULL, claimed_by = NULL WHERE claimed_by = $1 AND sent_at IS NULL',
+      [this.relayId],
+    );
+    await this.listen();
+    this.loop = this.run();
+  }
+
+  /** Finishes the batch in flight, hands back unsent claims, and closes connections. */
+  async stop(): Promise<void> {
+    if (!this.running) {
+      await this.pool.end().catch(() => undefined);
+      return;
+    }
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.pool
+      .query(
+        'UPDATE outbox_event SET claimed_until = NULL, claimed_by = NULL WHERE claimed_by = $1 AND sent_at IS NULL',
+        [this.relayId],
+      )
+      .catch(() => undefined);
+    await this.listener?.end().catch(() => undefined);
+    this.listener = undefined;
+    await this.producer.disconnect().catch(() => undefined);
+    await this.pool.end().catch(() => undefined);
+  }
+
+  /** One claim → publish → mark cycle; returns how many events were published. */
+  async publishBatch(): Promise<number> {
+    const rows = await this.claim();
+    if (rows.length === 0) return 0;
+    const started = performance.now();
+    try {
+      if (!this.producerConnected) {
+        await this.producer.connect();
+        this.producerConnected = true;
+      }
+      await this.producer.sendBatch({ topicMessages: toTopicMessages(rows), acks: -1 });
+    } catch (error) {
+      this.failures?.inc();
+      await this.pool
+        .query(
+          'UPDATE outbox_event SET claimed_until = NULL, claimed_by = NULL, last_error = $2 WHERE id = ANY($1::uuid[]) AND claimed_by = $3',
+          [rows.map((r) => r.id), describeError(error).message.slice(0, 2000), this.relayId],
+        )
+        .catch(() => undefined);
+      throw error;
+    }
+    this.options.onPublished?.(rows.length);
+    await this.pool.query(
+      'UPDATE outbox_event SET sent_at = now(), claimed_until = NULL, last_error = NULL WHERE id = ANY($1::uuid[])',
+      [rows.map((r) => r.id)],
+    );
+    this.published?.inc(rows.length);
+    this.batchSeconds?.observe((performance.now() - started) / 1000);
+    return rows.length;
+  }
+
+  /** Deletes sent rows past retention, a bounded chunk at a time. */
+  async prune(): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `DELETE FROM outbox_event WHERE id IN (
+         SELECT id FROM outbox_event WHERE sent_at < now() - ($1 * interval '1 millisecond') LIMIT 10000)`,
+      [this.retainSentMs],
+    );
+    return rowCount ?? 0;
+  }
+
+  private async claim(): Promise<ClaimedRow[]> {
+    const { rows } = await this.pool.query<ClaimedRow>(
+      `WITH next AS (
+         SELECT o.id FROM outbox_event o
+         WHERE o.sent_at IS NULL
+           AND (o.claimed_until IS NULL OR o.claimed_until < now())
+           AND NOT EXISTS (
+             SELECT 1 FROM outbox_event p WHERE p.key = o.key AND p.sent_at IS NULL AND p.seq < o.seq)
+         ORDER BY o.seq
+         LIMIT $1
+         FOR UPDATE SKIP LOCKED)
+       UPDATE outbox_event o
+       SET claimed_until = now() + ($2 * interval '1 millisecond'), claimed_by = $3, attempts = o.attempts + 1
+       FROM next WHERE o.id = next.id
+       RETURNING o.id, o.seq::text AS seq, o.topic, o.key, o.type, o.payload, o.headers`,
+      [this.batchSize, this.leaseMs, this.relayId],
+    );
+    return rows.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 100;
+    while (this.running) {
+      try {
+        const published = await this.publishBatch();
+        backoff = 100;
+        if (Date.now() - this.lastPrune > this.pruneIntervalMs) {
+          this.lastPrune = Date.now();
+          const pruned = await this.prune();
+          if (pruned > 0) this.logger.log(`pruned ${pruned} sent outbox events`);
+        }
+        if (published === 0) await this.idle(this.idlePollMs);
+      } catch (error) {
+        const { name, message } = describeError(error);
+        this.logger.warn(`outbox relay: ${name}: ${message}; retrying in ${backoff} ms`);
+        await this.idle(backoff);
+        backoff = Math.min(backoff * 2, this.maxBackoffMs);
+        if (this.listener === undefined) await this.listen();
+      }
+    }
+  }
+
+  /** Waits for a notification, stop(), or the timeout. */
+  private idle(ms: number): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = undefined;
+        done();
+      };
+    });
+  }
+
+  private async listen(): Promise<void> {
+    const client = new Client({ connectionString: this.options.databaseUrl, connectionTimeoutMillis: 5000 });
+    client.on('notification', () => this.wake?.());
+    client.on('error', () => {
+      // Lost: fall back to polling; the loop reconnects after its next failure or idle period.
+      if (this.listener === client) this.listener = undefined;
+      void client.end().catch(() => undefined);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      this.listener = client;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      this.logger.warn(
+        `outbox relay: cannot listen for notifications (${describeError(error).message}); polling`,
+      );
+    }
+  }
+}
+
+/** Rows in seq order → one message list per topic, each in seq order (kafkajs keeps per-partition order). */
+function toTopicMessages(rows: readonly ClaimedRow[]): { topic: string; messages: Message[] }[] {
+  const byTopic = new Map<string, Message[]>();
+  for (const row of rows) {
+    const headers = toKafkaHeaders({
+      id: row.id,
+      type: row.type,
+      source: row.headers.source ?? 'jsjb',
+      subject: row.key,
+      time: row.headers.time ?? new Date().toISOString(),
+      ...(row.headers.traceparent ? { traceparent: row.headers.traceparent } : {}),
+    });
+    const messages = byTopic.get(row.topic) ?? [];
+    messages.push({
+      key: row.key,
+      value: JSON.stringify(row.payload),
+      headers: { ...headers, 'content-type': 'application/json' },
+    });
+    byTopic.set(row.topic, messages);
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}

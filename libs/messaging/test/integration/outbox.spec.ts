@@ -1,0 +1,170 @@
+import { randomBytes } from 'node:crypto';
+import { startDevBroker, type DevBroker } from '@jsjb/kafka-dev-broker';
+import { waitFor } from '@jsjb/testing';
+import type { Kafka } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { type NewEvent, createKafka, EventContractError, Outbox, OutboxRelay } from '../../src';
+import {
+  assertExactlyOnceInOrder,
+  createTestDb,
+  defaultBehaviour,
+  effects,
+  startConsumer,
+  TEST_EVENT,
+  testCatalog,
+  type TestDb,
+} from '../support';
+
+describe('transactional outbox and relay (real PostgreSQL, dev broker)', () => {
+  let broker: DevBroker;
+  let kafka: Kafka;
+  let db: TestDb;
+
+  beforeAll(async () => {
+    broker = await startDevBroker();
+    kafka = createKafka({ brokers: [broker.brokers], clientId: 'outbox-test' });
+  });
+
+  afterAll(async () => {
+    await broker?.stop();
+  });
+
+  beforeEach(async () => {
+    db = await createTestDb('outbox');
+  });
+
+  afterEach(async () => {
+    await db.close();
+  });
+
+  it('stores nothing when the event breaks its contract, and rolls the business transaction back', async () => {
+    const { catalog } = testCatalog();
+    const outbox = new Outbox(catalog, 'jsjb/test');
+    await expect(
+      db.prisma.$transaction(async (tx) => {
+        await tx.testEffect.create({ data: { eventId: 'x', subject: 'x', n: 1 } });
+        await outbox.add(tx, { type: TEST_EVENT, subject: 'A', data: { subject: 'A', n: 'one' } });
+      }),
+    ).rejects.toThrow(EventContractError);
+    await expect(
+      db.prisma.$transaction((tx) => outbox.add(tx, { type: 'nope.happened.v1', subject: 'A', data: {} })),
+    ).rejects.toThrow(/Unknown event type "nope.happened.v1"/);
+    expect(await db.prisma.outboxEvent.count()).toBe(0);
+    expect(await db.prisma.testEffect.count()).toBe(0);
+  });
+
+  it('publishes with the aggregate id as key and the CloudEvents envelope in headers', async () => {
+    const { catalog, topic } = testCatalog();
+    const outbox = new Outbox(catalog, 'jsjb/test');
+    const stored = await db.prisma.$transaction((tx) =>
+      outbox.add(tx, {
+        type: TEST_EVENT,
+        subject: 'T-42',
+        data: { subject: 'T-42', n: 1 },
+        time: new Date('2026-11-21T08:00:00.000Z'),
+        traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      }),
+    );
+    const relay = new OutboxRelay({ databaseUrl: db.database.url, kafka });
+    expect(await relay.publishBatch()).toBe(1);
+    await relay.stop();
+
+    const reader = kafka.consumer({ groupId: `r-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 100 });
+    const seen: { key: string; value: unknown; headers: Record<string, string> }[] = [];
+    await reader.connect();
+    await reader.subscribe({ topics: [topic], fromBeginning: true });
+    await reader.run({
+      eachMessage: async ({ message }) => {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(message.headers ?? {}))
+          if (v !== undefined) headers[k] = v.toString();
+        seen.push({
+          key: message.key?.toString() ?? '',
+          value: JSON.parse(message.value?.toString() ?? 'null'),
+          headers,
+        });
+      },
+    });
+    await waitFor(() => seen.length === 1, { description: 'the published event', timeoutMs: 10_000 });
+    await reader.disconnect();
+    expect(seen[0]).toEqual({
+      key: 'T-42',
+      value: { subject: 'T-42', n: 1 },
+      headers: {
+        ce_specversion: '1.0',
+        ce_id: stored.id,
+        ce_type: TEST_EVENT,
+        ce_source: 'jsjb/test',
+        ce_subject: 'T-42',
+        ce_time: '2026-11-21T08:00:00.000Z',
+        traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+        'content-type': 'application/json',
+      },
+    });
+    expect(await db.prisma.outboxEvent.count({ where: { sentAt: null } })).toBe(0);
+  });
+
+  it('keeps per-key order with two relays claiming concurrently', async () => {
+    const { catalog } = testCatalog();
+    const outbox = new Outbox(catalog, 'jsjb/test');
+    const events: NewEvent[] = [];
+    for (let n = 1; n <= 50; n++)
+      for (let s = 0; s < 10; s++)
+        events.push({ type: TEST_EVENT, subject: `K${s}`, data: { subject: `K${s}`, n } });
+    for (let i = 0; i < events.length; i += 25)
+      await db.prisma.$transaction((tx) => outbox.addMany(tx, events.slice(i, i + 25)));
+    const consumer = await startConsumer({
+      kafka,
+      prisma: db.prisma,
+      catalog,
+      groupId: `g-${randomBytes(4).toString('hex')}`,
+      behaviour: defaultBehaviour(),
+    });
+    const relays = ['a', 'b'].map(
+      (id) =>
+        new OutboxRelay({ databaseUrl: db.database.url, kafka, relayId: id, batchSize: 7, idlePollMs: 10 }),
+    );
+    try {
+      await Promise.all(relays.map((r) => r.start()));
+      await waitFor(async () => (await db.prisma.testEffect.count()) === events.length, {
+        description: 'all effects',
+        timeoutMs: 30_000,
+      });
+      assertExactlyOnceInOrder(await effects(db.prisma), events.length);
+      const claimedBy = await db.prisma.outboxEvent.groupBy({ by: ['claimedBy'], _count: true });
+      expect(claimedBy.map((c) => c.claimedBy).sort()).toEqual(['a', 'b']);
+    } finally {
+      await Promise.all(relays.map((r) => r.stop()));
+      await consumer.close();
+    }
+  });
+
+  it('reports its lag and prunes what was sent', async () => {
+    const { catalog } = testCatalog();
+    const outbox = new Outbox(catalog, 'jsjb/test');
+    await db.prisma.$transaction((tx) =>
+      outbox.add(tx, {
+        type: TEST_EVENT,
+        subject: 'L',
+        data: { subject: 'L', n: 1 },
+        time: new Date(Date.now() - 5000),
+      }),
+    );
+    const registry = new Registry();
+    const relay = new OutboxRelay({
+      databaseUrl: db.database.url,
+      kafka,
+      metrics: registry,
+      retainSentMs: 0,
+    });
+    const metrics = async (): Promise<string> => registry.metrics();
+    expect(await metrics()).toMatch(/^outbox_lag_seconds (4|5|6)\.\d+$/m);
+    expect(await metrics()).toMatch(/^outbox_pending_events 1$/m);
+    expect(await relay.publishBatch()).toBe(1);
+    expect(await metrics()).toMatch(/^outbox_lag_seconds 0$/m);
+    expect(await metrics()).toMatch(/^outbox_published_total 1$/m);
+    expect(await relay.prune()).toBe(1);
+    expect(await db.prisma.outboxEvent.count()).toBe(0);
+    await relay.stop();
+  });
+});
