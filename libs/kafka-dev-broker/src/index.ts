@@ -34,6 +34,13 @@ export interface DevBroker {
   readonly brokers: string;
   /** Closes the server and every client connection and clears all timers. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * Simulates an outage: stops listening and drops every connection (clients see refused
+   * connections), keeping topics, committed offsets and groups. Idempotent.
+   */
+  suspend(): Promise<void>;
+  /** Ends an outage: listens again on the same host and port. */
+  resume(): Promise<void>;
   /** Topic names, sorted. */
   topics(): string[];
   /** High watermark of each partition of `topic`, or undefined when it does not exist. */
@@ -71,6 +78,8 @@ export async function startDevBroker(options: DevBrokerOptions = {}): Promise<De
     port,
     brokers: `${host}:${port}`,
     stop: () => broker.stop(),
+    suspend: () => broker.suspend(),
+    resume: () => broker.resume(),
     topics: () => broker.topics.names(),
     highWatermarks: (topic) => broker.topics.get(topic)?.partitions.map((p) => p.highWatermark),
     createTopic: (name, partitions = defaultPartitions) => {

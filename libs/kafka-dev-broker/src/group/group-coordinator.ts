@@ -627,6 +627,13 @@ export class GroupCoordinator {
     }
   }
 
+  /** Restarts every member's session timer (after the broker was unreachable for a while). */
+  refreshSessions(): void {
+    for (const group of this.groups.values()) {
+      for (const member of group.members.values()) this.touch(group, member);
+    }
+  }
+
   /** Clears every timer; pending requests are abandoned (their connections are closing). */
   close(): void {
     this.closed = true;

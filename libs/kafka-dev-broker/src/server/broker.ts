@@ -37,6 +37,8 @@ export class Broker implements RequestHandler {
   private nextConnectionId = 1;
   private boundPort = 0;
   private stopping: Promise<void> | null = null;
+  private suspended = false;
+  private suspension: Promise<void> | null = null;
 
   constructor(private readonly config: BrokerConfig) {
     this.groups = new GroupCoordinator({
@@ -45,6 +47,7 @@ export class Broker implements RequestHandler {
       log: config.log,
     });
     this.server = createServer((socket) => this.accept(socket));
+    this.server.on('error', (error) => this.config.log(`server error: ${error.message}`));
   }
 
   get port(): number {
@@ -58,38 +61,70 @@ export class Broker implements RequestHandler {
   }
 
   async listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
+    await this.listenOn(this.config.port);
+    const address = this.server.address();
+    if (address === null || typeof address === 'string') throw new Error('server has no TCP address');
+    this.boundPort = address.port;
+  }
+
+  private listenOn(port: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       const onError = (error: Error): void => reject(error);
       this.server.once('error', onError);
-      this.server.listen(this.config.port, this.config.host, () => {
+      this.server.listen(port, this.config.host, () => {
         this.server.off('error', onError);
         resolve();
       });
     });
-    const address = this.server.address();
-    if (address === null || typeof address === 'string') throw new Error('server has no TCP address');
-    this.boundPort = address.port;
-    this.server.on('error', (error) => this.config.log(`server error: ${error.message}`));
   }
 
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-      for (const cancel of [...this.fetchWaiters]) cancel();
-      this.fetchWaiters.clear();
+      await this.suspension; // let a concurrent suspend() finish closing first
       this.groups.close();
-      const socketsClosed = [...this.sockets].map(
-        (socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())),
-      );
-      for (const connection of this.connections) connection.close();
-      for (const socket of this.sockets) socket.destroy();
-      await Promise.all([serverClosed, ...socketsClosed]);
+      await this.disconnectAll();
     })();
     return this.stopping;
   }
 
+  /**
+   * Simulates an outage: stops listening and drops every connection, keeping topics, offsets
+   * and groups. Group members keep their session timers (they expire if the outage outlasts
+   * them). No-op when already suspended or stopped.
+   */
+  suspend(): Promise<void> {
+    if (this.stopping || this.suspended) return this.suspension ?? Promise.resolve();
+    this.suspended = true;
+    this.config.log('suspended: not accepting connections');
+    this.suspension = this.disconnectAll();
+    return this.suspension;
+  }
+
+  /** Listens again on the same host and port; surviving group members get a fresh session timeout. */
+  async resume(): Promise<void> {
+    if (this.stopping || !this.suspended) return;
+    await this.suspension;
+    await this.listenOn(this.boundPort);
+    this.suspended = false;
+    this.suspension = null;
+    this.groups.refreshSessions();
+    this.config.log(`resumed on port ${this.boundPort}`);
+  }
+
+  private async disconnectAll(): Promise<void> {
+    const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const cancel of [...this.fetchWaiters]) cancel();
+    this.fetchWaiters.clear();
+    const socketsClosed = [...this.sockets].map(
+      (socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())),
+    );
+    for (const connection of this.connections) connection.close();
+    for (const socket of this.sockets) socket.destroy();
+    await Promise.all([serverClosed, ...socketsClosed]);
+  }
+
   private accept(socket: Socket): void {
-    if (this.stopping) {
+    if (this.stopping || this.suspended) {
       socket.destroy();
       return;
     }

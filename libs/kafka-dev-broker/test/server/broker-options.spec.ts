@@ -3,6 +3,7 @@
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { startDevBroker, type DevBroker } from '../../src';
 import { waitFor } from '../support/cluster';
+import { RawClient } from '../support/raw-client';
 
 describe('startDevBroker', () => {
   const brokers: DevBroker[] = [];
@@ -105,6 +106,51 @@ describe('startDevBroker', () => {
     await admin.connect();
     expect((await admin.describeCluster()).brokers[0]?.host).toBe('localhost');
     await admin.disconnect();
+  });
+
+  it('suspend() refuses connections and drops clients; resume() serves the same state on the same port', async () => {
+    const broker = await start();
+    broker.createTopic('outage', 1);
+    const kafka = new Kafka({
+      clientId: 'outage-test',
+      brokers: [broker.brokers],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 20, initialRetryTime: 50, maxRetryTime: 200 },
+    });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    await producer.send({ topic: 'outage', messages: [{ value: 'before' }] });
+    const values: string[] = [];
+    const consumer = kafka.consumer({
+      groupId: 'outage-group',
+      maxWaitTimeInMs: 100,
+      heartbeatInterval: 200,
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'outage', fromBeginning: true });
+    await consumer.run({
+      eachMessage: ({ message }) => {
+        values.push(String(message.value));
+        return Promise.resolve();
+      },
+    });
+    await waitFor('the first message', () => values.includes('before'));
+
+    await Promise.all([broker.suspend(), broker.suspend()]);
+    expect(broker.connectionCount()).toBe(0);
+    await expect(RawClient.connect(broker.port)).rejects.toThrow(/ECONNREFUSED/);
+    const during = producer.send({ topic: 'outage', messages: [{ value: 'during' }] }); // retries meanwhile
+    await broker.resume();
+    await broker.resume();
+    await during;
+    await producer.send({ topic: 'outage', messages: [{ value: 'after' }] });
+    await waitFor(
+      'the messages sent during and after the outage',
+      () => values.includes('during') && values.includes('after'),
+    );
+    expect(broker.highWatermarks('outage')).toEqual([3]);
+    await consumer.disconnect();
+    await producer.disconnect();
   });
 
   it('rejects a non-positive defaultPartitions and reports bind errors', async () => {
