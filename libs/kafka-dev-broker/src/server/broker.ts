@@ -190,7 +190,7 @@ export class Broker implements RequestHandler {
         return respond(w);
       }
       case ApiKey.Fetch:
-        return this.fetch(m.decodeFetchRequest(body, version), (res) => {
+        return this.fetch(m.decodeFetchRequest(body, version), connection, (res) => {
           m.encodeFetchResponse(w, version, res);
           respond(w);
         });
@@ -450,7 +450,7 @@ export class Broker implements RequestHandler {
   // -------------------------------------------------------------------------------------
   // Fetch (long poll)
 
-  private fetch(req: m.FetchRequest, respond: (res: m.FetchResponse) => void): void {
+  private fetch(req: m.FetchRequest, connection: Connection, respond: (res: m.FetchResponse) => void): void {
     const first = this.readFetch(req);
     if (first.ready || req.maxWaitMs <= 0 || this.stopping) {
       respond(first.response);
@@ -469,6 +469,7 @@ export class Broker implements RequestHandler {
       clearTimeout(timer);
       for (const log of logs) log.removeListener(onData);
       this.fetchWaiters.delete(cancel);
+      unregister();
     };
     const finish = (): void => {
       if (done) return;
@@ -481,6 +482,7 @@ export class Broker implements RequestHandler {
     const timer = setTimeout(finish, req.maxWaitMs);
     for (const log of logs) log.addListener(onData);
     this.fetchWaiters.add(cancel);
+    const unregister = connection.onClose(cancel); // the client went away: stop waiting
   }
 
   private availableBytes(req: m.FetchRequest): number {

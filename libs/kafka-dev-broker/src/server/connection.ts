@@ -27,6 +27,8 @@ export class Connection {
   private frameHead = 0;
   private busy = false;
   private pumping = false;
+  private awaitingDrain = false;
+  private readonly closeHandlers = new Set<() => void>();
   private closed = false;
   readonly remoteAddress: string;
   readonly localAddress: string;
@@ -47,7 +49,15 @@ export class Connection {
       this.frames.length = 0;
       this.frameHead = 0;
       this.chunks.length = 0;
+      for (const handler of [...this.closeHandlers]) handler();
+      this.closeHandlers.clear();
     });
+  }
+
+  /** Runs `handler` when the connection closes (e.g. to drop a long poll); returns an unregister function. */
+  onClose(handler: () => void): () => void {
+    this.closeHandlers.add(handler);
+    return () => this.closeHandlers.delete(handler);
   }
 
   get isClosed(): boolean {
@@ -125,7 +135,14 @@ export class Connection {
     try {
       while (!this.busy && !this.closed) {
         if (this.socket.writableNeedDrain) {
-          this.socket.once('drain', () => this.pump());
+          // The client is not reading its responses: wait before answering more.
+          if (!this.awaitingDrain) {
+            this.awaitingDrain = true;
+            this.socket.once('drain', () => {
+              this.awaitingDrain = false;
+              this.pump();
+            });
+          }
           return;
         }
         const frame = this.nextFrame();

@@ -216,6 +216,52 @@ describe('wire protocol', () => {
     });
   });
 
+  it('holds responses back while a client does not read, then delivers them all in order', async () => {
+    broker.createTopic('wire-backpressure', 1);
+    const producer = await client();
+    producer.send(
+      ApiKey.Produce,
+      3,
+      1,
+      await kafkajsRequest('produce', 3, {
+        acks: -1,
+        timeout: 1000,
+        topicData: [
+          {
+            topic: 'wire-backpressure',
+            partitions: [{ partition: 0, messages: [{ value: Buffer.alloc(256 * 1024, 1) }] }],
+          },
+        ],
+      }),
+    );
+    await producer.next();
+    const fetchBody = await kafkajsRequest('fetch', 4, {
+      replicaId: -1,
+      maxWaitTime: 0,
+      minBytes: 1,
+      maxBytes: 1 << 20,
+      isolationLevel: 1,
+      topics: [
+        { topic: 'wire-backpressure', partitions: [{ partition: 0, fetchOffset: '0', maxBytes: 1 << 20 }] },
+      ],
+    });
+    const reader = await client();
+    reader.pause();
+    const count = 64; // 16 MiB of responses
+    reader.write(
+      Buffer.concat(Array.from({ length: count }, (_, i) => RawClient.frame(ApiKey.Fetch, 4, i, fetchBody))),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    reader.resume();
+    const ids: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const response = await reader.next();
+      expect(response.body.length).toBeGreaterThan(256 * 1024);
+      ids.push(response.correlationId);
+    }
+    expect(ids).toEqual(Array.from({ length: count }, (_, i) => i));
+  });
+
   it('closes connections that announce an invalid frame size', async () => {
     const c = await client();
     c.write(Buffer.from([0x7f, 0xff, 0xff, 0xff]));

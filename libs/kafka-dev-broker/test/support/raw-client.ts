@@ -58,6 +58,15 @@ export class RawClient {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
+  /** Stops reading from the socket (the broker's writes back up), until resume(). */
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
   close(): Promise<void> {
     this.socket.destroy();
     return this.closed;
