@@ -117,15 +117,15 @@ export class GroupCoordinator {
       return fail(ErrorCode.INVALID_SESSION_TIMEOUT);
     }
 
+    if (req.protocolType === '' || req.protocols.length === 0) {
+      return fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    }
     let group = this.groups.get(req.groupId);
     if (!group) {
       if (req.memberId !== '') return fail(ErrorCode.UNKNOWN_MEMBER_ID);
       group = new Group(req.groupId);
       this.groups.set(req.groupId, group);
     }
-
-    if (req.protocolType === '' || req.protocols.length === 0)
-      return fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
     if (group.members.size > 0 && !this.supportsProtocols(group, req)) {
       return fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
     }

@@ -105,6 +105,11 @@ export class Broker implements RequestHandler {
     if (this.stopping || !this.suspended) return;
     await this.suspension;
     await this.listenOn(this.boundPort);
+    if (this.stopping) {
+      // stop() ran while we were binding: do not stay up behind its back.
+      await new Promise<void>((resolve) => this.server.close(() => resolve()));
+      return;
+    }
     this.suspended = false;
     this.suspension = null;
     this.groups.refreshSessions();

@@ -95,7 +95,8 @@ describe('Writer and Reader', () => {
     const w = new Writer(16, 0);
     for (let i = 0; i < 10_000; i++) w.int32(i);
     const r = new Reader(w.toBuffer(0));
-    for (let i = 0; i < 10_000; i++) expect(r.int32()).toBe(i);
+    const read = Array.from({ length: 10_000 }, () => r.int32());
+    expect(read).toEqual(Array.from({ length: 10_000 }, (_, i) => i));
   });
 
   it('frames a response: size prefix, correlation id, body, and referenced buffers without copying', () => {
