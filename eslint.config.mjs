@@ -33,6 +33,8 @@ export default tseslint.config(
       '.data/**',
       'coverage/**',
       '**/jest.config.cjs',
+      '**/jest.*.config.cjs',
+      'libs/*/test/**/*.cjs',
       'jest.preset.js',
       'tools/prisma/*.cjs',
       'tools/jest/*.cjs',
@@ -73,7 +75,10 @@ export default tseslint.config(
               sourceTag: 'type:app',
               onlyDependOnLibsWithTags: ['type:lib', 'type:contracts', 'type:testing'],
             },
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts', 'type:testing'] },
+            {
+              sourceTag: 'type:lib',
+              onlyDependOnLibsWithTags: ['type:lib', 'type:contracts', 'type:testing'],
+            },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'] },
             {
               sourceTag: 'type:contracts',
@@ -104,6 +109,7 @@ export default tseslint.config(
     files: [
       'libs/platform/src/config/config.ts',
       'libs/testing/src/**/*.ts',
+      '**/bench/**/*.ts',
       'tools/**/*.ts',
       '**/test/**/*.ts',
       '**/*.spec.ts',

@@ -33,5 +33,4 @@ export const messagingConfigShape = {
   CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
 };
 
-const messagingConfigSchema = z.object(messagingConfigShape);
-export type MessagingConfig = z.infer<typeof messagingConfigSchema>;
+export type MessagingConfig = z.infer<z.ZodObject<typeof messagingConfigShape>>;

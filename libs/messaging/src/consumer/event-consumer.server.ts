@@ -194,9 +194,11 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const { batch } = payload;
+    const heartbeat = (): Promise<void> => payload.heartbeat();
+    const isRunning = (): boolean => payload.isRunning();
     for (let i = 0; i < batch.messages.length; i += this.txBatch) {
-      if (!isRunning() || isStale() || this.stopping) return;
+      if (!isRunning() || payload.isStale() || this.stopping) return;
       const chunk = batch.messages.slice(i, i + this.txBatch);
       await this.handleChunk(
         batch,
@@ -205,8 +207,8 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
         isRunning,
       );
       const last = chunk[chunk.length - 1];
-      if (last) resolveOffset(last.offset);
-      await commitOffsetsIfNecessary();
+      if (last) payload.resolveOffset(last.offset);
+      await payload.commitOffsetsIfNecessary();
       await heartbeat();
     }
   }

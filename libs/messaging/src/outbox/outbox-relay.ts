@@ -42,12 +42,15 @@ interface ClaimedRow {
   headers: { source?: string; time?: string; traceparent?: string };
 }
 
+/** How many of the oldest unsent rows one claim looks at, in batches. */
+const CLAIM_WINDOW_FACTOR = 8;
+
 const silent: RelayLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**
  * Publishes the outbox to Kafka. Claims rows in `seq` order with FOR UPDATE SKIP LOCKED and a
- * lease, taking per key only the oldest unsent row, so any number of relays keep every
- * aggregate's events in order; sends a batch; marks it sent. While Kafka is down it releases
+ * lease, a key at a time (see claim()), so any number of relays keep every aggregate's events in
+ * order; sends a batch; marks it sent. While Kafka is down it releases
  * its claims and backs off. Delivery is at least once: consumers dedupe by event id.
  */
 export class OutboxRelay {
@@ -66,6 +69,8 @@ export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** A notification that arrived while the relay was busy: the next idle() returns at once. */
+  private notified = false;
   private lastPrune = 0;
   private readonly published: Counter | undefined;
   private readonly failures: Counter | undefined;
@@ -209,22 +214,45 @@ export class OutboxRelay {
     return rowCount ?? 0;
   }
 
+  /**
+   * Claims up to a batch of rows, keeping each key's order across any number of relays.
+   *
+   * It reads a bounded window of the oldest unsent rows in `seq` order (through the
+   * (sent_at, seq) index); every key present there has its oldest unsent row, its head, in the
+   * window too, and its rows in the window are its first unsent ones. A key is claimable when
+   * its head is unclaimed (or its lease expired); the claim then takes the key's rows in `seq`
+   * order. The head row's lock is the key's mutex: heads are locked with SKIP LOCKED and the
+   * claim conditions are re-checked on the locked row (EvalPlanQual), so two relays never claim
+   * one key, and a key's later rows are never claimed without the earlier ones.
+   *
+   * The plan must not depend on table statistics, which a fast-churning outbox rarely has:
+   * rows are reached by index or by `id = ANY(ARRAY(…))`, never a join the planner could nest.
+   */
   private async claim(): Promise<ClaimedRow[]> {
     const { rows } = await this.pool.query<ClaimedRow>(
-      `WITH next AS (
+      `WITH oldest AS (
+         SELECT id, key, seq, claimed_until FROM outbox_event
+         WHERE sent_at IS NULL ORDER BY seq LIMIT $4),
+       ranked AS (
+         SELECT id, seq,
+                first_value(id) OVER (PARTITION BY key ORDER BY seq) AS head_id,
+                first_value(claimed_until) OVER (PARTITION BY key ORDER BY seq) AS head_claimed_until
+         FROM oldest),
+       candidates AS (
+         SELECT id, head_id FROM ranked
+         WHERE head_claimed_until IS NULL OR head_claimed_until < now()
+         ORDER BY seq LIMIT $1),
+       locked_heads AS (
          SELECT o.id FROM outbox_event o
-         WHERE o.sent_at IS NULL
-           AND (o.claimed_until IS NULL OR o.claimed_until < now())
-           AND NOT EXISTS (
-             SELECT 1 FROM outbox_event p WHERE p.key = o.key AND p.sent_at IS NULL AND p.seq < o.seq)
-         ORDER BY o.seq
-         LIMIT $1
+         WHERE o.id = ANY (ARRAY(SELECT DISTINCT head_id FROM candidates))
+           AND o.sent_at IS NULL AND (o.claimed_until IS NULL OR o.claimed_until < now())
          FOR UPDATE SKIP LOCKED)
        UPDATE outbox_event o
        SET claimed_until = now() + ($2 * interval '1 millisecond'), claimed_by = $3, attempts = o.attempts + 1
-       FROM next WHERE o.id = next.id
+       WHERE o.id = ANY (ARRAY(
+         SELECT id FROM candidates WHERE head_id = ANY (ARRAY(SELECT id FROM locked_heads))))
        RETURNING o.id, o.seq::text AS seq, o.topic, o.key, o.type, o.payload, o.headers`,
-      [this.batchSize, this.leaseMs, this.relayId],
+      [this.batchSize, this.leaseMs, this.relayId, this.batchSize * CLAIM_WINDOW_FACTOR],
     );
     return rows.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
   }
@@ -241,6 +269,7 @@ export class OutboxRelay {
           if (pruned > 0) this.logger.log(`pruned ${pruned} sent outbox events`);
         }
         if (published === 0) await this.idle(this.idlePollMs);
+        else this.notified = false; // the next claim sees whatever a notification announced
       } catch (error) {
         const { name, message } = describeError(error);
         this.logger.warn(`outbox relay: ${name}: ${message}; retrying in ${backoff} ms`);
@@ -253,7 +282,10 @@ export class OutboxRelay {
 
   /** Waits for a notification, stop(), or the timeout. */
   private idle(ms: number): Promise<void> {
-    if (!this.running) return Promise.resolve();
+    if (!this.running || this.notified) {
+      this.notified = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done(): void {
@@ -269,7 +301,10 @@ export class OutboxRelay {
 
   private async listen(): Promise<void> {
     const client = new Client({ connectionString: this.options.databaseUrl, connectionTimeoutMillis: 5000 });
-    client.on('notification', () => this.wake?.());
+    client.on('notification', () => {
+      if (this.wake) this.wake();
+      else this.notified = true;
+    });
     client.on('error', () => {
       // Lost: fall back to polling; the loop reconnects after its next failure or idle period.
       if (this.listener === client) this.listener = undefined;

@@ -135,8 +135,13 @@ describe('event delivery through the outbox, Kafka and the inbox (real PostgreSQ
         // The consumer has read every record, duplicates included, before effects are counted.
         await waitFor(
           async () => {
-            const [committed] = await admin.fetchOffsets({ groupId: consumer?.groupId ?? '', topics: [topic] });
-            return highs.every((h) => committed?.partitions.find((p) => p.partition === h.partition)?.offset === h.high);
+            const [committed] = await admin.fetchOffsets({
+              groupId: consumer?.groupId ?? '',
+              topics: [topic],
+            });
+            return highs.every(
+              (h) => committed?.partitions.find((p) => p.partition === h.partition)?.offset === h.high,
+            );
           },
           { description: 'the consumer to commit every record', timeoutMs: 20_000 },
         );
@@ -339,11 +344,12 @@ async function readAll(
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
-      eachMessage: async ({ message }) => {
+      eachMessage: ({ message }) => {
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(message.headers ?? {}))
           if (v !== undefined) headers[k] = v.toString();
         records.push({ value: message.value?.toString() ?? '', headers });
+        return Promise.resolve();
       },
     });
     await waitFor(() => records.length >= count, {

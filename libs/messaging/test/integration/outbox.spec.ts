@@ -74,7 +74,7 @@ describe('transactional outbox and relay (real PostgreSQL, dev broker)', () => {
     await reader.connect();
     await reader.subscribe({ topics: [topic], fromBeginning: true });
     await reader.run({
-      eachMessage: async ({ message }) => {
+      eachMessage: ({ message }) => {
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(message.headers ?? {}))
           if (v !== undefined) headers[k] = v.toString();
@@ -83,6 +83,7 @@ describe('transactional outbox and relay (real PostgreSQL, dev broker)', () => {
           value: JSON.parse(message.value?.toString() ?? 'null'),
           headers,
         });
+        return Promise.resolve();
       },
     });
     await waitFor(() => seen.length === 1, { description: 'the published event', timeoutMs: 10_000 });
