@@ -1,6 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApp, loadConfig, type BaseConfig } from '@jsjb/platform';
+import { createApp, loadConfig, RedisConnection, type BaseConfig } from '@jsjb/platform';
+import { Redis } from 'ioredis';
 import type { z } from 'zod';
 import { startDevBroker, type DevBroker } from '@jsjb/kafka-dev-broker';
 import { externalKafkaBrokers, testRedisUrl } from './environment';
@@ -164,6 +165,16 @@ export function describeServiceFoundation<C extends BaseConfig>(options: Service
         code: 'REQUEST.MALFORMED_JSON',
         errors: [{ field: '(body)', code: 'malformed_json' }],
       });
+    });
+
+    it('writes Redis keys under the prefix and its own name', async () => {
+      await sut.app.get(RedisConnection).client.set('probe', 'here', 'EX', 60);
+      const raw = new Redis(testRedisUrl());
+      try {
+        expect(await raw.get(`${sut.config.REDIS_KEY_PREFIX}${options.service}:probe`)).toBe('here');
+      } finally {
+        await raw.quit();
+      }
     });
 
     it('has migrations that build exactly what schema.prisma declares', async () => {

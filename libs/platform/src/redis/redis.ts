@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import type { BaseConfig } from '../config/config';
 import { PlatformError } from '../errors/platform.error';
 import { ReadinessRegistry } from '../health/health';
-import { PLATFORM_CONFIG } from '../platform.tokens';
+import { PLATFORM_CONFIG, SERVICE_NAME } from '../platform.tokens';
 
 /** host:port/db of a Redis URL, without credentials. */
 export function describeRedis(url: string): string {
@@ -18,9 +18,13 @@ export function describeRedis(url: string): string {
   return `${u.hostname}:${u.port || '6379'}${u.pathname || '/0'}`;
 }
 
-export function createRedis(config: Pick<BaseConfig, 'REDIS_URL' | 'REDIS_KEY_PREFIX'>): Redis {
+/** Every key a service writes starts with `<REDIS_KEY_PREFIX><service>:`, so services can share one Redis. */
+export function createRedis(
+  config: Pick<BaseConfig, 'REDIS_URL' | 'REDIS_KEY_PREFIX'>,
+  service: string,
+): Redis {
   return new Redis(config.REDIS_URL, {
-    keyPrefix: config.REDIS_KEY_PREFIX,
+    keyPrefix: `${config.REDIS_KEY_PREFIX}${service}:`,
     lazyConnect: true,
     maxRetriesPerRequest: 3,
     connectTimeout: 5000,
@@ -35,9 +39,10 @@ export class RedisConnection implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     @Inject(PLATFORM_CONFIG) private readonly config: BaseConfig,
+    @Inject(SERVICE_NAME) service: string,
     @Inject(ReadinessRegistry) registry: ReadinessRegistry,
   ) {
-    this.client = createRedis(config);
+    this.client = createRedis(config, service);
     registry.register({ name: 'redis', check: async () => void (await this.client.ping()) });
   }
 
