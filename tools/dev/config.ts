@@ -9,6 +9,8 @@ export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 export const DEFAULT_DATABASE_PREFIX = 'jsjb';
 export const DEFAULT_PORT_BASE = 3000;
 export const DEFAULT_READY_TIMEOUT_MS = 60_000;
+/** Where `npm start` runs the Kafka dev broker when KAFKA_BROKERS is unset and the port is free. */
+export const DEFAULT_DEV_BROKER_PORT = 9092;
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -18,6 +20,8 @@ export interface DevOptions {
   postgresUrlFromEnv: boolean;
   redisUrl: string;
   redisUrlFromEnv: boolean;
+  /** KAFKA_BROKERS, validated (`host:port,…`); undefined: `npm start` runs the dev broker. */
+  kafkaBrokers: string | undefined;
   databasePrefix: string;
   portBase: number;
   skipBuild: boolean;
@@ -27,7 +31,7 @@ export interface DevOptions {
   help: boolean;
 }
 
-export const USAGE = `Usage: npm start [-- --no-build]      start PostgreSQL, Redis and the three services
+export const USAGE = `Usage: npm start [-- --no-build]      start PostgreSQL, Redis, Kafka and the three services
        npm run migrate [-- --no-build] create the databases, build and migrate, then exit
 
 Options:
@@ -38,6 +42,8 @@ Environment:
   POSTGRES_URL            PostgreSQL server (default ${DEFAULT_POSTGRES_URL}); an embedded one is
                           started under .data/postgres when none is reachable
   REDIS_URL               Redis (default ${DEFAULT_REDIS_URL}); redis-server is started when none is reachable
+  KAFKA_BROKERS           Kafka brokers, host:port[,host:port…] (npm start only); unset: the in-memory
+                          dev broker (libs/kafka-dev-broker) is started on port ${DEFAULT_DEV_BROKER_PORT}, or a free one
   JSJB_DATABASE_PREFIX    databases are <prefix>_intake, <prefix>_routing, <prefix>_sla (default ${DEFAULT_DATABASE_PREFIX})
   JSJB_PORT_BASE          intake listens on base+1, routing on base+2, sla on base+3 (default ${DEFAULT_PORT_BASE})
   JSJB_EMBEDDED_POSTGRES_DIR  data directory of the embedded PostgreSQL (default .data/postgres)
@@ -76,6 +82,8 @@ export function parseDevOptions(argv: readonly string[], env: Env): DevOptions {
   const redisUrl = redisEnv ?? DEFAULT_REDIS_URL;
   checkUrl('POSTGRES_URL', postgresUrl, ['postgres:', 'postgresql:']);
   checkUrl('REDIS_URL', redisUrl, ['redis:', 'rediss:']);
+  const kafkaRaw = nonEmpty(env['KAFKA_BROKERS']);
+  const kafkaBrokers = kafkaRaw === undefined ? undefined : parseBrokers(kafkaRaw).join(',');
   const databasePrefix = nonEmpty(env['JSJB_DATABASE_PREFIX']) ?? DEFAULT_DATABASE_PREFIX;
   // Validates the prefix against the longest service name.
   for (const service of SERVICES) databaseName(databasePrefix, service);
@@ -91,6 +99,7 @@ export function parseDevOptions(argv: readonly string[], env: Env): DevOptions {
     postgresUrlFromEnv: postgresEnv !== undefined,
     redisUrl,
     redisUrlFromEnv: redisEnv !== undefined,
+    kafkaBrokers,
     databasePrefix,
     portBase,
     skipBuild: noBuildFlag || isTruthy(env['JSJB_SKIP_BUILD']),
@@ -112,6 +121,37 @@ function checkUrl(name: string, value: string, protocols: readonly string[]): vo
       `${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got "${value}"`,
     );
   }
+}
+
+export interface BrokerAddress {
+  host: string;
+  port: number;
+}
+
+/**
+ * KAFKA_BROKERS as the services read it: comma-separated `host:port` entries (blanks around
+ * commas ignored), at least one. Returns the entries; throws DevError naming a bad one.
+ */
+export function parseBrokers(raw: string): string[] {
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (entries.length === 0) throw new DevError(`KAFKA_BROKERS lists no broker: "${raw}"`);
+  for (const entry of entries) brokerAddress(entry);
+  return entries;
+}
+
+/** One `host:port` entry of KAFKA_BROKERS. */
+export function brokerAddress(entry: string): BrokerAddress {
+  const match = /^([^\s:]+):(\d{1,5})$/.exec(entry);
+  const port = Number(match?.[2]);
+  if (match === null || port < 1 || port > 65535) {
+    throw new DevError(
+      `KAFKA_BROKERS must be a comma-separated host:port list (e.g. 127.0.0.1:9092), got "${entry}"`,
+    );
+  }
+  return { host: match[1] ?? '', port };
 }
 
 export function parsePortBase(raw: string): number {
@@ -167,6 +207,7 @@ export interface ServiceEnvInput {
   service: ServiceName;
   databaseUrl: string;
   redisUrl: string;
+  kafkaBrokers: string;
   port: number;
   path: string;
 }
@@ -183,6 +224,7 @@ export function serviceEnv(base: Env, input: ServiceEnvInput): Record<string, st
     DATABASE_URL: input.databaseUrl,
     REDIS_URL: input.redisUrl,
     REDIS_KEY_PREFIX: `jsjb:${input.service}:`,
+    KAFKA_BROKERS: input.kafkaBrokers,
     PORT: String(input.port),
   };
 }

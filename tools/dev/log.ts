@@ -41,6 +41,8 @@ export const SOURCE_COLOURS: Readonly<Record<string, Colour>> = {
   jsjb: 'green',
   postgres: 'blue',
   redis: 'red',
+  // Every hue is taken; bold (the terminal's own colour) still sets the broker apart.
+  kafka: 'bold',
   build: 'gray',
   intake: 'cyan',
   routing: 'magenta',

@@ -27,16 +27,25 @@ export function findFreePort(host = '127.0.0.1'): Promise<number> {
 }
 
 /** Whether something accepts TCP connections on host:port (within `timeoutMs`). */
-export function isPortOpen(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
+export async function isPortOpen(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
+  return (await tcpConnect(port, host, timeoutMs)).open;
+}
+
+export type ConnectResult = { open: true } | { open: false; reason: string };
+
+/** Opens (and closes) a TCP connection to host:port; says why when it fails or times out. */
+export function tcpConnect(port: number, host: string, timeoutMs: number): Promise<ConnectResult> {
   return new Promise((resolve) => {
     const socket = connect({ port, host });
-    const done = (open: boolean): void => {
+    const done = (result: ConnectResult): void => {
       socket.destroy();
-      resolve(open);
+      resolve(result);
     };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
+    socket.setTimeout(timeoutMs, () => done({ open: false, reason: `no answer within ${timeoutMs} ms` }));
+    socket.once('connect', () => done({ open: true }));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      done({ open: false, reason: error.message || (error.code ?? 'connection failed') }),
+    );
   });
 }
 

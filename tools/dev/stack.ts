@@ -1,5 +1,6 @@
 // The parts of `npm start` and `npm run migrate` they share: the launcher's lifecycle (signals,
-// clean-ups, exit codes) and preparing the stack (PostgreSQL, Redis, databases, build, migrations).
+// clean-ups, exit codes) and preparing the stack (PostgreSQL, Redis, databases, build, migrations);
+// and Kafka, which only `npm start` needs.
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import {
@@ -15,6 +16,13 @@ import {
   type Env,
   type ServiceName,
 } from './config.ts';
+import {
+  DEV_BROKER_STOP_TIMEOUT_MS,
+  devBrokerCli,
+  probeKafka,
+  startDevBroker,
+  type DevBrokerProcess,
+} from './kafka.ts';
 import { colourEnabled, createOutput, type Output } from './log.ts';
 import {
   defaultEmbeddedPostgresDir,
@@ -35,6 +43,16 @@ import {
 
 /** How long a child gets between SIGTERM and SIGKILL (services drain for up to 10 s themselves). */
 export const STOP_TIMEOUT_MS = 15_000;
+
+/** What `npm run build` would build for the stack: the services and the Kafka dev broker. */
+export const BUILD_PROJECTS = [...SERVICES, 'kafka-dev-broker'] as const;
+
+/**
+ * KAFKA_BROKERS of the `main.js migrate` subprocesses. Migrations only touch PostgreSQL, but a
+ * service validates its whole configuration (KAFKA_BROKERS included) before running any
+ * subcommand; this well-formed address (port 9, "discard") is never connected to.
+ */
+export const MIGRATE_KAFKA_BROKERS = '127.0.0.1:9';
 
 /** Things to undo on the way out, last added first. */
 export class Cleanups {
@@ -166,12 +184,12 @@ async function discoverRedis(
 export async function buildApps(ctx: DevContext): Promise<void> {
   const nx = join(binDir(ctx.root), 'nx');
   if (!existsSync(nx)) throw new DevError(`${nx} not found: run npm install first`);
-  ctx.output.info(`building ${SERVICES.join(', ')} (nx run-many -t build; --no-build skips this)`);
+  ctx.output.info(`building ${BUILD_PROJECTS.join(', ')} (nx run-many -t build; --no-build skips this)`);
   const started = Date.now();
   const exit = await ctx.supervisor.run({
     name: 'build',
     command: ctx.node,
-    args: [nx, 'run-many', '-t', 'build', '-p', ...SERVICES],
+    args: [nx, 'run-many', '-t', 'build', '-p', ...BUILD_PROJECTS],
     cwd: ctx.root,
     env: toolEnv(ctx.env, ctx.path, {
       NX_DAEMON: 'false',
@@ -213,6 +231,7 @@ export async function migrateAll(
           service,
           databaseUrl: stack.databaseUrls[service],
           redisUrl: stack.redisUrl,
+          kafkaBrokers: MIGRATE_KAFKA_BROKERS,
           port: ports[service],
           path: ctx.path,
         }),
@@ -280,6 +299,53 @@ export async function prepareStack(
   };
 }
 
+/** The Kafka the services use: KAFKA_BROKERS from the environment, or the dev broker started here. */
+export type KafkaInUse = { brokers: string; devBroker: false } | ({ devBroker: true } & DevBrokerProcess);
+
+/** Fails fast (before any build) when KAFKA_BROKERS names a broker nothing listens on. */
+export async function checkKafkaBrokers(ctx: DevContext, brokers: string): Promise<void> {
+  const probe = await probeKafka(brokers);
+  throwIfStopping(ctx);
+  if (!probe.open) {
+    throw new DevError(
+      `Kafka is not reachable at ${brokers.split(',')[0] ?? brokers} (first of KAFKA_BROKERS): ${probe.reason}\n` +
+        'Start that Kafka (docker compose up -d kafka listens on localhost:9094), fix KAFKA_BROKERS, ' +
+        'or unset it to use the in-memory dev broker.',
+    );
+  }
+  ctx.output.info(`Kafka: ${brokers} (KAFKA_BROKERS)`);
+}
+
+/** Starts the Kafka dev broker (libs/kafka-dev-broker); it is stopped after the services. */
+export async function startKafkaDevBroker(ctx: DevContext): Promise<KafkaInUse> {
+  ctx.output.info(
+    `KAFKA_BROKERS is not set: starting the Kafka dev broker (${relative(ctx.root, devBrokerCli(ctx.root))})`,
+  );
+  const broker = await startDevBroker({
+    root: ctx.root,
+    node: ctx.node,
+    env: toolEnv(ctx.env, ctx.path),
+    supervisor: ctx.supervisor,
+    output: ctx.output,
+    signal: ctx.signal,
+  });
+  // Clean-ups run after the services were stopped, so they can leave the broker cleanly.
+  ctx.cleanups.add('stopping the Kafka dev broker', async () => {
+    // A broker that exited on its own was reported as it happened.
+    if (broker.exited() !== undefined) return;
+    ctx.output.info('stopping the Kafka dev broker');
+    const { exit, forced } = await broker.stop();
+    if (forced)
+      ctx.output.warn(
+        `the Kafka dev broker did not stop within ${DEV_BROKER_STOP_TIMEOUT_MS / 1000} s and was killed`,
+      );
+    else if (exit.code !== 0) ctx.output.warn(`Kafka dev broker stopped (${describeExit(exit)})`);
+    else ctx.output.info('Kafka dev broker stopped');
+  });
+  ctx.output.info(`Kafka: dev broker on ${broker.brokers} (in memory)`);
+  return { ...broker, devBroker: true };
+}
+
 /** Left-aligned columns, two spaces apart. */
 export function formatTable(rows: readonly (readonly string[])[]): string[] {
   const widths: number[] = [];
@@ -293,7 +359,11 @@ export function formatTable(rows: readonly (readonly string[])[]): string[] {
 }
 
 /** The table printed once every service is ready. */
-export function summaryLines(ports: Record<ServiceName, number>, stack: PreparedStack): string[] {
+export function summaryLines(
+  ports: Record<ServiceName, number>,
+  stack: PreparedStack,
+  kafka: Pick<KafkaInUse, 'brokers' | 'devBroker'>,
+): string[] {
   const rows: string[][] = [['service', 'url', 'docs', 'readiness']];
   for (const service of SERVICES) {
     const base = `http://localhost:${ports[service]}`;
@@ -305,6 +375,7 @@ export function summaryLines(ports: Record<ServiceName, number>, stack: Prepared
     `postgres: ${redactUrl(stack.postgresUrl)}${stack.postgresEmbedded ? ' (embedded, stopped on exit)' : ''}` +
       ` — databases ${Object.values(stack.databases).join(', ')}`,
     `redis:    ${redactUrl(stack.redisUrl)}${stack.redisStarted ? ' (started here, stopped on exit)' : ''}`,
+    `kafka:    ${kafka.brokers}${kafka.devBroker ? ' (dev broker, in memory, stopped on exit)' : ' (KAFKA_BROKERS)'}`,
   ];
 }
 

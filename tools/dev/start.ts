@@ -1,17 +1,22 @@
 // `npm start`: the whole jsjb stack on this machine — PostgreSQL and Redis (found or started),
-// databases, build, migrations, then intake, routing and sla with prefixed, readable logs.
+// databases, build, migrations, Kafka (KAFKA_BROKERS, or the dev broker started here), then
+// intake, routing and sla with prefixed, readable logs.
 // Ctrl-C stops everything in order and exits 0; a service crashing stops everything with exit 1.
 import { planPorts, serviceEnv, SERVICES, type ServiceName } from './config.ts';
 import { httpGet, isPortFree } from './net.ts';
 import { describeExit, pollUntil, stopChild, type ChildExit, type ChildHandle } from './process.ts';
 import {
+  checkKafkaBrokers,
   prepareStack,
   runLauncher,
   serviceEntry,
+  startKafkaDevBroker,
   STOP_TIMEOUT_MS,
   stopRequested,
   summaryLines,
+  throwIfStopping,
   type DevContext,
+  type KafkaInUse,
 } from './stack.ts';
 import { DevError, errorMessage, InterruptedError } from './workspace.ts';
 import type { DevOptions } from './config.ts';
@@ -29,11 +34,15 @@ async function assertPortsFree(ports: Record<ServiceName, number>): Promise<void
   }
 }
 
-/** Polls every service's /readyz until each answers 200; fails when one exits or the deadline passes. */
+/**
+ * Polls every service's /readyz until each answers 200; fails when one exits, the dev broker exits,
+ * or the deadline passes.
+ */
 async function waitUntilReady(
   ctx: DevContext,
   handles: Record<ServiceName, ChildHandle>,
   ports: Record<ServiceName, number>,
+  kafka: KafkaInUse,
   timeoutMs: number,
 ): Promise<void> {
   const giveUp = new AbortController();
@@ -49,6 +58,13 @@ async function waitUntilReady(
             if (exited !== undefined) {
               throw new DevError(
                 `${service} exited before it was ready (${describeExit(exited)}); see its lines above`,
+              );
+            }
+            const brokerExit = kafka.devBroker ? kafka.exited() : undefined;
+            if (brokerExit !== undefined) {
+              throw new DevError(
+                `the Kafka dev broker exited before the services were ready (${describeExit(brokerExit)}); ` +
+                  'see the kafka lines above',
               );
             }
             try {
@@ -76,13 +92,21 @@ async function waitUntilReady(
   }
 }
 
-type Outcome = { kind: 'stop' } | { kind: 'crash'; service: ServiceName; exit: ChildExit };
+type Outcome = { kind: 'stop' } | { kind: 'crash'; name: string; exit: ChildExit };
 
 async function start(ctx: DevContext, options: DevOptions): Promise<number> {
   const startedAt = Date.now();
   const ports = planPorts(options.portBase);
   await assertPortsFree(ports);
+  // An unreachable KAFKA_BROKERS fails now, not after the build and the migrations.
+  if (options.kafkaBrokers !== undefined) await checkKafkaBrokers(ctx, options.kafkaBrokers);
   const stack = await prepareStack(ctx, options, ports);
+  // The dev broker starts after the build, which builds it.
+  const kafka: KafkaInUse =
+    options.kafkaBrokers !== undefined
+      ? { brokers: options.kafkaBrokers, devBroker: false }
+      : await startKafkaDevBroker(ctx);
+  throwIfStopping(ctx);
 
   const handles = {} as Record<ServiceName, ChildHandle>;
   try {
@@ -96,6 +120,7 @@ async function start(ctx: DevContext, options: DevOptions): Promise<number> {
           service,
           databaseUrl: stack.databaseUrls[service],
           redisUrl: stack.redisUrl,
+          kafkaBrokers: kafka.brokers,
           port: ports[service],
           path: ctx.path,
         }),
@@ -105,9 +130,9 @@ async function start(ctx: DevContext, options: DevOptions): Promise<number> {
     ctx.output.info(
       `started ${SERVICES.map((s) => `${s} (pid ${handles[s].process.pid ?? '?'})`).join(', ')}`,
     );
-    await waitUntilReady(ctx, handles, ports, options.readyTimeoutMs);
+    await waitUntilReady(ctx, handles, ports, kafka, options.readyTimeoutMs);
 
-    for (const line of ['', ...summaryLines(ports, stack), '']) ctx.output.info(line);
+    for (const line of ['', ...summaryLines(ports, stack, kafka), '']) ctx.output.info(line);
     ctx.output.info(
       `jsjb is ready (${((Date.now() - startedAt) / 1000).toFixed(1)} s) — Ctrl-C stops everything`,
     );
@@ -115,13 +140,16 @@ async function start(ctx: DevContext, options: DevOptions): Promise<number> {
     const outcome = await Promise.race<Outcome>([
       stopRequested(ctx.signal).then(() => ({ kind: 'stop' as const })),
       ...SERVICES.map((service) =>
-        handles[service].exit.then((exit) => ({ kind: 'crash' as const, service, exit })),
+        handles[service].exit.then((exit) => ({ kind: 'crash' as const, name: service, exit })),
       ),
+      ...(kafka.devBroker
+        ? [kafka.exit.then((exit) => ({ kind: 'crash' as const, name: 'the Kafka dev broker', exit }))]
+        : []),
     ]);
     // A service that exits while we stop it on request is not a crash.
     if (outcome.kind === 'stop' || ctx.signal.aborted) return 0;
     ctx.output.error(
-      `${outcome.service} exited unexpectedly (${describeExit(outcome.exit)}): stopping everything`,
+      `${outcome.name} exited unexpectedly (${describeExit(outcome.exit)}): stopping everything`,
     );
     return 1;
   } finally {

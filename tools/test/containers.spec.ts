@@ -1,34 +1,86 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
+import { GenericContainer, getContainerRuntimeClient, Wait, type StartedTestContainer } from 'testcontainers';
 import { findFreePort, httpGet } from '../dev/net.ts';
 import { pollUntil, withTimeout } from '../dev/process.ts';
 import { findWorkspaceRoot } from '../dev/workspace.ts';
 import { dockerEngineAvailable } from './docker-engine.ts';
-import { launchNode } from './launch.ts';
+import { launchNode, migrationCount } from './launch.ts';
 
 /**
- * The services against real containers (PostgreSQL 16, Redis 7 — the images production
- * uses), where a Docker engine exists. Without one the suite is skipped, and says so.
+ * The services against real containers (PostgreSQL 16, Redis 7, Apache Kafka 3.9 — the images
+ * production uses), where a Docker engine exists. Without one the suite is skipped, and says so.
  */
 const engine = dockerEngineAvailable();
 if (!engine.available) {
-  console.warn(`SKIPPED: testcontainers suite (PostgreSQL 16, Redis 7 in containers): ${engine.reason}.`);
+  console.warn(
+    `SKIPPED: testcontainers suite (PostgreSQL 16, Redis 7, Apache Kafka 3.9 in containers): ${engine.reason}.`,
+  );
 }
 const describeWithDocker = engine.available ? describe : describe.skip;
 
 const root = findWorkspaceRoot();
 const SERVICES = ['intake', 'routing', 'sla'] as const;
 
-describeWithDocker('services against PostgreSQL 16 and Redis 7 containers', () => {
+/**
+ * A single-node Apache Kafka in KRaft mode (broker and controller in one process), reachable from
+ * this host at `host:hostPort`. Kafka hands clients the advertised address of its listener, so
+ * the container port is bound to a fixed host port chosen up front and advertised as such (a
+ * random mapping is only known after the start, too late for the broker's configuration). The
+ * broker reaches itself on its own BROKER listener, the controller quorum on CONTROLLER.
+ */
+function kafkaContainer(host: string, hostPort: number): GenericContainer {
+  return new GenericContainer('apache/kafka:3.9.1')
+    .withExposedPorts({ container: 9092, host: hostPort })
+    .withEnvironment({
+      // Any base64url-encoded 16-byte id (the storage is formatted with it on first start).
+      CLUSTER_ID: 'NvC6s9I7Vp262Je-BZe8Ig',
+      KAFKA_NODE_ID: '1',
+      KAFKA_PROCESS_ROLES: 'broker,controller',
+      KAFKA_LISTENERS: 'PLAINTEXT://:9092,BROKER://:19092,CONTROLLER://:9093',
+      KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://${host}:${hostPort},BROKER://localhost:19092`,
+      KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'PLAINTEXT:PLAINTEXT,BROKER:PLAINTEXT,CONTROLLER:PLAINTEXT',
+      KAFKA_INTER_BROKER_LISTENER_NAME: 'BROKER',
+      KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
+      KAFKA_CONTROLLER_QUORUM_VOTERS: '1@localhost:9093',
+      KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
+      KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
+      KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
+      KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
+      KAFKA_NUM_PARTITIONS: '3',
+      KAFKA_HEAP_OPTS: '-Xms256m -Xmx512m',
+    })
+    .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
+    .withStartupTimeout(120_000);
+}
+
+/** A service's /readyz, parsed, once it answers 200 (undefined when it never did within 30 s). */
+function waitUntilReady(port: number): Promise<unknown> {
+  return pollUntil(
+    () =>
+      httpGet(`http://127.0.0.1:${port}/readyz`).then(
+        (res) => (res.status === 200 ? (JSON.parse(res.body) as unknown) : undefined),
+        () => undefined,
+      ),
+    { timeoutMs: 30_000, intervalMs: 100 },
+  );
+}
+
+describeWithDocker('services against PostgreSQL 16, Redis 7 and Apache Kafka 3.9 containers', () => {
   let postgres: StartedTestContainer;
   let redis: StartedTestContainer;
+  let kafka: StartedTestContainer;
   let postgresUrl: string;
   let redisUrl: string;
+  let kafkaBrokers: string;
 
   beforeAll(async () => {
-    [postgres, redis] = await Promise.all([
+    // Where this host reaches the engine's published ports (localhost, or a remote DOCKER_HOST).
+    const kafkaHost = (await getContainerRuntimeClient()).info.containerRuntime.host;
+    const kafkaPort = await findFreePort();
+    kafkaBrokers = `${kafkaHost}:${kafkaPort}`;
+    [postgres, redis, kafka] = await Promise.all([
       new GenericContainer('postgres:16')
         .withEnvironment({ POSTGRES_PASSWORD: 'postgres' })
         .withExposedPorts(5432)
@@ -38,13 +90,15 @@ describeWithDocker('services against PostgreSQL 16 and Redis 7 containers', () =
         .withExposedPorts(6379)
         .withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/))
         .start(),
+      kafkaContainer(kafkaHost, kafkaPort).start(),
     ]);
+    expect(kafka.getMappedPort(9092)).toBe(kafkaPort);
     postgresUrl = `postgresql://postgres:postgres@${postgres.getHost()}:${postgres.getMappedPort(5432)}`;
     redisUrl = `redis://${redis.getHost()}:${redis.getMappedPort(6379)}`;
-  }, 180_000);
+  }, 300_000);
 
   afterAll(async () => {
-    await Promise.all([postgres?.stop(), redis?.stop()]);
+    await Promise.all([postgres?.stop(), redis?.stop(), kafka?.stop()]);
   });
 
   it.each(SERVICES)('%s migrates its own database in the container', async (service) => {
@@ -57,33 +111,41 @@ describeWithDocker('services against PostgreSQL 16 and Redis 7 containers', () =
           ...process.env,
           DATABASE_URL: `${postgresUrl}/jsjb_${service}`,
           REDIS_URL: redisUrl,
+          KAFKA_BROKERS: kafkaBrokers,
           PORT: '0',
         },
       },
     );
-    expect(stdout).toContain('migrations: 1 applied, 0 already applied');
+    expect(stdout).toContain(`migrations: ${migrationCount(service)} applied, 0 already applied`);
   });
 
-  it.each(SERVICES)('%s serves and is ready against the containers', async (service) => {
-    const port = await findFreePort();
-    const run = launchNode([join(root, 'apps', service, 'dist/main.js')], {
-      DATABASE_URL: `${postgresUrl}/jsjb_${service}`,
-      REDIS_URL: redisUrl,
-      PORT: String(port),
-    });
-    try {
-      const ready = await pollUntil(
-        () =>
-          httpGet(`http://127.0.0.1:${port}/readyz`).then(
-            (res) => (res.status === 200 ? true : undefined),
-            () => undefined,
-          ),
-        { timeoutMs: 30_000, intervalMs: 100 },
-      );
-      expect({ ready, output: ready ? '' : run.output() }).toEqual({ ready: true, output: '' });
-    } finally {
-      run.child.kill('SIGTERM');
-      expect(await withTimeout(run.exit, 15_000)).toEqual({ code: 0, signal: null });
-    }
-  });
+  it.each(SERVICES)(
+    '%s serves and is ready (database, Redis and Kafka up) against the containers',
+    async (service) => {
+      const port = await findFreePort();
+      const run = launchNode([join(root, 'apps', service, 'dist/main.js')], {
+        DATABASE_URL: `${postgresUrl}/jsjb_${service}`,
+        REDIS_URL: redisUrl,
+        KAFKA_BROKERS: kafkaBrokers,
+        PORT: String(port),
+      });
+      try {
+        const ready = await waitUntilReady(port);
+        expect({ ready, output: ready ? '' : run.output() }).toEqual({
+          ready: {
+            status: 'ready',
+            checks: expect.arrayContaining([
+              expect.objectContaining({ name: 'database', status: 'up' }),
+              expect.objectContaining({ name: 'redis', status: 'up' }),
+              expect.objectContaining({ name: 'kafka', status: 'up' }),
+            ]) as unknown,
+          },
+          output: '',
+        });
+      } finally {
+        run.child.kill('SIGTERM');
+        expect(await withTimeout(run.exit, 15_000)).toEqual({ code: 0, signal: null });
+      }
+    },
+  );
 });

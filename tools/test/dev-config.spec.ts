@@ -1,8 +1,10 @@
 import {
+  brokerAddress,
   databaseName,
   DEFAULT_POSTGRES_URL,
   DEFAULT_READY_TIMEOUT_MS,
   DEFAULT_REDIS_URL,
+  parseBrokers,
   parseDevOptions,
   planPorts,
   redactUrl,
@@ -19,6 +21,7 @@ describe('parseDevOptions', () => {
       postgresUrlFromEnv: false,
       redisUrl: DEFAULT_REDIS_URL,
       redisUrlFromEnv: false,
+      kafkaBrokers: undefined,
       databasePrefix: 'jsjb',
       portBase: 3000,
       skipBuild: false,
@@ -32,6 +35,7 @@ describe('parseDevOptions', () => {
     const options = parseDevOptions([], {
       POSTGRES_URL: 'postgresql://me:secret@db:5433/whatever',
       REDIS_URL: 'redis://cache:6380/2',
+      KAFKA_BROKERS: ' kafka-1:9092, kafka-2:9092 ,',
       JSJB_DATABASE_PREFIX: 'jsjb_devtest_ab12',
       JSJB_PORT_BASE: '41000',
       JSJB_SKIP_BUILD: '1',
@@ -43,6 +47,7 @@ describe('parseDevOptions', () => {
       postgresUrlFromEnv: true,
       redisUrl: 'redis://cache:6380/2',
       redisUrlFromEnv: true,
+      kafkaBrokers: 'kafka-1:9092,kafka-2:9092',
       databasePrefix: 'jsjb_devtest_ab12',
       portBase: 41000,
       skipBuild: true,
@@ -59,11 +64,17 @@ describe('parseDevOptions', () => {
   });
 
   it('treats empty variables as unset', () => {
-    const options = parseDevOptions([], { POSTGRES_URL: ' ', REDIS_URL: '', JSJB_PORT_BASE: '' });
+    const options = parseDevOptions([], {
+      POSTGRES_URL: ' ',
+      REDIS_URL: '',
+      KAFKA_BROKERS: ' ',
+      JSJB_PORT_BASE: '',
+    });
     expect(options.postgresUrl).toBe(DEFAULT_POSTGRES_URL);
     expect(options.postgresUrlFromEnv).toBe(false);
     expect(options.redisUrl).toBe(DEFAULT_REDIS_URL);
     expect(options.portBase).toBe(3000);
+    expect(options.kafkaBrokers).toBeUndefined();
   });
 
   it('recognises --help', () => {
@@ -86,10 +97,27 @@ describe('parseDevOptions', () => {
     [[], { POSTGRES_URL: 'not a url' }, /POSTGRES_URL is not a valid URL/],
     [[], { REDIS_URL: 'http://localhost' }, /REDIS_URL must start with redis:\/\//],
     [[], { JSJB_READY_TIMEOUT_MS: '10' }, /JSJB_READY_TIMEOUT_MS must be between/],
+    [[], { KAFKA_BROKERS: 'kafka:9092,localhost' }, /KAFKA_BROKERS must be .*host:port.*"localhost"/],
+    [[], { KAFKA_BROKERS: ',' }, /KAFKA_BROKERS lists no broker/],
   ])('rejects %j %j', (argv, env, message) => {
     expect(() => parseDevOptions(argv, env)).toThrow(DevError);
     expect(() => parseDevOptions(argv, env)).toThrow(message);
   });
+});
+
+describe('KAFKA_BROKERS', () => {
+  it('reads host:port entries as the services do', () => {
+    expect(parseBrokers('127.0.0.1:9092')).toEqual(['127.0.0.1:9092']);
+    expect(parseBrokers('a:1, b.example:65535')).toEqual(['a:1', 'b.example:65535']);
+    expect(brokerAddress('kafka.internal:9094')).toEqual({ host: 'kafka.internal', port: 9094 });
+  });
+
+  it.each(['kafka', 'kafka:', ':9092', 'kafka:0', 'kafka:65536', 'kafka :9092', 'PLAINTEXT://kafka:9092'])(
+    'rejects %j',
+    (entry) => {
+      expect(() => brokerAddress(entry)).toThrow(DevError);
+    },
+  );
 });
 
 describe('planPorts', () => {
@@ -135,6 +163,7 @@ describe('serviceEnv', () => {
         service: 'routing',
         databaseUrl: 'postgresql://postgres@127.0.0.1:5432/jsjb_routing',
         redisUrl: 'redis://127.0.0.1:6379',
+        kafkaBrokers: '127.0.0.1:9092',
         port: 3002,
         path: '/w/node_modules/.bin:/usr/bin',
       },
@@ -147,6 +176,7 @@ describe('serviceEnv', () => {
       DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/jsjb_routing',
       REDIS_URL: 'redis://127.0.0.1:6379',
       REDIS_KEY_PREFIX: 'jsjb:routing:',
+      KAFKA_BROKERS: '127.0.0.1:9092',
       PORT: '3002',
     });
   });
@@ -154,7 +184,14 @@ describe('serviceEnv', () => {
   it('keeps the developer’s LOG_LEVEL and NODE_ENV', () => {
     const env = serviceEnv(
       { LOG_LEVEL: 'debug', NODE_ENV: 'test' },
-      { service: 'sla', databaseUrl: 'postgresql://x/y', redisUrl: 'redis://z', port: 1, path: '' },
+      {
+        service: 'sla',
+        databaseUrl: 'postgresql://x/y',
+        redisUrl: 'redis://z',
+        kafkaBrokers: 'k:1',
+        port: 1,
+        path: '',
+      },
     );
     expect(env['LOG_LEVEL']).toBe('debug');
     expect(env['NODE_ENV']).toBe('test');

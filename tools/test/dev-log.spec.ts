@@ -166,7 +166,10 @@ describe('summary', () => {
       databases: { intake: 'jsjb_intake', routing: 'jsjb_routing', sla: 'jsjb_sla' },
       databaseUrls: { intake: '', routing: '', sla: '' },
     };
-    const lines = summaryLines({ intake: 3001, routing: 3002, sla: 3003 }, stack);
+    const lines = summaryLines({ intake: 3001, routing: 3002, sla: 3003 }, stack, {
+      brokers: '127.0.0.1:9092',
+      devBroker: true,
+    });
     expect(lines.slice(0, 4)).toEqual([
       'service  url                    docs                        readiness',
       'intake   http://localhost:3001  http://localhost:3001/docs  http://localhost:3001/readyz',
@@ -177,6 +180,13 @@ describe('summary', () => {
       'postgresql://postgres:***@127.0.0.1:54329 (embedded, stopped on exit)',
     );
     expect(lines.join('\n')).not.toContain(':postgres@');
+    expect(lines).toContain('kafka:    127.0.0.1:9092 (dev broker, in memory, stopped on exit)');
+    expect(
+      summaryLines({ intake: 1, routing: 2, sla: 3 }, stack, {
+        brokers: 'k1:9092,k2:9092',
+        devBroker: false,
+      }),
+    ).toContain('kafka:    k1:9092,k2:9092 (KAFKA_BROKERS)');
   });
 });
 

@@ -1,6 +1,7 @@
-// End to end: `node tools/dev/start.ts --no-build` against the local PostgreSQL and Redis,
-// and `node tools/dev/migrate.ts --no-build` with embedded PostgreSQL and a started redis-server.
-// Needs the apps built (the tools:test target depends on their build).
+// End to end: `node tools/dev/start.ts --no-build` against the local PostgreSQL and Redis, with
+// the Kafka dev broker it starts or the one KAFKA_BROKERS names, and `node tools/dev/migrate.ts
+// --no-build` with embedded PostgreSQL and a started redis-server (and no Kafka at all).
+// Needs the apps and the dev broker built (the tools:test target depends on their builds).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -8,17 +9,26 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_POSTGRES_URL, planPorts, SERVICES } from '../dev/config.ts';
-import { httpGet, isPortFree, isPortOpen } from '../dev/net.ts';
+import { devBrokerCli } from '../dev/kafka.ts';
+import { findFreePort, httpGet, isPortFree, isPortOpen } from '../dev/net.ts';
 import { dropDatabases, probePostgres } from '../dev/postgres.ts';
 import { withTimeout } from '../dev/process.ts';
 import { findOnPath } from '../dev/redis.ts';
 import { serviceEntry } from '../dev/stack.ts';
 import { findWorkspaceRoot } from '../dev/workspace.ts';
-import { ensureStopped, launchNode, node, type Launched } from './launch.ts';
+import {
+  ensureStopped,
+  launchDevBroker,
+  launchNode,
+  node,
+  stopDevBroker,
+  type Launched,
+  type LaunchedBroker,
+} from './launch.ts';
 
 const root = findWorkspaceRoot();
 
-const launch = (script: string, env: Record<string, string>): Launched =>
+const launch = (script: string, env: Record<string, string | undefined>): Launched =>
   launchNode([join('tools', 'dev', script), '--no-build'], env);
 
 async function freePortBase(): Promise<number> {
@@ -35,10 +45,32 @@ function uniquePrefix(): string {
   return `jsjb_devtest_${randomBytes(4).toString('hex')}`;
 }
 
+/** A service's /readyz, parsed; fails the test unless it answers 200 with every check up. */
+async function expectReady(service: string, port: number): Promise<void> {
+  const response = await httpGet(`http://127.0.0.1:${port}/readyz`);
+  const report = JSON.parse(response.body) as {
+    status?: unknown;
+    checks?: { name: string; status: string }[];
+  };
+  expect({ service, status: response.status, report }).toEqual({
+    service,
+    status: 200,
+    report: {
+      status: 'ready',
+      checks: expect.arrayContaining([
+        expect.objectContaining({ name: 'database', status: 'up' }),
+        expect.objectContaining({ name: 'redis', status: 'up' }),
+        expect.objectContaining({ name: 'kafka', status: 'up' }),
+      ]) as unknown,
+    },
+  });
+}
+
 describe('npm start (tools/dev/start.ts)', () => {
   const serverUrl = process.env['POSTGRES_URL'] || DEFAULT_POSTGRES_URL;
   const prefix = uniquePrefix();
   let launched: Launched | undefined;
+  let external: LaunchedBroker | undefined;
 
   beforeAll(async () => {
     expect(
@@ -47,9 +79,14 @@ describe('npm start (tools/dev/start.ts)', () => {
     for (const service of SERVICES) {
       if (!existsSync(serviceEntry(root, service))) {
         throw new Error(
-          `apps/${service}/dist/main.js is missing: build first (npx nx run-many -t build -p intake routing sla)`,
+          `apps/${service}/dist/main.js is missing: build first (npx nx run-many -t build -p intake routing sla kafka-dev-broker)`,
         );
       }
+    }
+    if (!existsSync(devBrokerCli(root))) {
+      throw new Error(
+        'libs/kafka-dev-broker/dist/cli.js is missing: build first (npx nx run kafka-dev-broker:build)',
+      );
     }
     const probe = await probePostgres(serverUrl);
     if (!probe.reachable) throw new Error(`this test needs PostgreSQL at ${serverUrl}: ${probe.reason}`);
@@ -57,25 +94,40 @@ describe('npm start (tools/dev/start.ts)', () => {
 
   afterAll(async () => {
     await ensureStopped(launched);
+    if (external !== undefined) await stopDevBroker(external);
     await dropDatabases(
       serverUrl,
       SERVICES.map((service) => `${prefix}_${service}`),
     );
   });
 
-  it('starts the three services, serves health and readiness, and stops cleanly on SIGINT', async () => {
+  it('starts the Kafka dev broker and the three services, serves health and readiness, and stops everything cleanly on SIGINT', async () => {
     const portBase = await freePortBase();
     const ports = planPorts(portBase);
     const started = Date.now();
-    launched = launch('start.ts', { JSJB_DATABASE_PREFIX: prefix, JSJB_PORT_BASE: String(portBase) });
+    launched = launch('start.ts', {
+      JSJB_DATABASE_PREFIX: prefix,
+      JSJB_PORT_BASE: String(portBase),
+      // Unset: the launcher starts the dev broker.
+      KAFKA_BROKERS: undefined,
+    });
     await launched.waitForOutput('jsjb is ready', 90_000);
     const readyAfter = Date.now() - started;
 
+    const summary = /^jsjb\s+\| kafka: +(\S+):(\d+) \(dev broker/m.exec(launched.output());
+    if (summary === null) throw new Error(`no dev broker in the summary:\n${launched.output()}`);
+    const brokerHost = summary[1] ?? '';
+    const brokerPort = Number(summary[2]);
+    expect(await isPortOpen(brokerPort, brokerHost)).toBe(true);
+    // The broker's own output, under its prefix.
+    expect(launched.output()).toContain(
+      `kafka    | kafka-dev-broker listening on ${brokerHost}:${brokerPort}\n`,
+    );
+
     for (const service of SERVICES) {
-      for (const path of ['/healthz', '/readyz']) {
-        const response = await httpGet(`http://127.0.0.1:${ports[service]}${path}`);
-        expect({ service, path, status: response.status }).toEqual({ service, path, status: 200 });
-      }
+      const health = await httpGet(`http://127.0.0.1:${ports[service]}/healthz`);
+      expect({ service, status: health.status }).toEqual({ service, status: 200 });
+      await expectReady(service, ports[service]);
       expect(launched.output()).toContain(`http://localhost:${ports[service]}/docs`);
     }
     // Prefixed, pretty-printed service logs.
@@ -85,11 +137,58 @@ describe('npm start (tools/dev/start.ts)', () => {
     launched.child.kill('SIGINT');
     const exit = await withTimeout(launched.exit, 30_000);
     expect(exit).toEqual({ code: 0, signal: null });
+    const output = launched.output();
     for (const service of SERVICES) {
       expect(await isPortOpen(ports[service])).toBe(false);
-      expect(launched.output()).toContain(`jsjb     | ${service} stopped\n`);
+      expect(output).toContain(`jsjb     | ${service} stopped\n`);
     }
+    expect(await isPortOpen(brokerPort, brokerHost)).toBe(false);
+    // The broker goes after the services, which leave it cleanly.
+    const brokerStopped = output.indexOf('jsjb     | Kafka dev broker stopped\n');
+    expect(brokerStopped).toBeGreaterThan(-1);
+    for (const service of SERVICES) {
+      expect(output.indexOf(`jsjb     | ${service} stopped\n`)).toBeLessThan(
+        output.indexOf('jsjb     | stopping the Kafka dev broker\n'),
+      );
+    }
+    expect(output).not.toMatch(/Kafka dev broker stopped \(|did not stop in time/);
     process.stdout.write(`dev stack: ready after ${readyAfter} ms, stopped in ${Date.now() - stopping} ms\n`);
+  });
+
+  it('uses the Kafka that KAFKA_BROKERS names, and leaves it running', async () => {
+    external = await launchDevBroker();
+    const portBase = await freePortBase();
+    const ports = planPorts(portBase);
+    launched = launch('start.ts', {
+      JSJB_DATABASE_PREFIX: prefix,
+      JSJB_PORT_BASE: String(portBase),
+      KAFKA_BROKERS: external.brokers,
+    });
+    await launched.waitForOutput('jsjb is ready', 90_000);
+    for (const service of SERVICES) await expectReady(service, ports[service]);
+    expect(launched.output()).toContain(`kafka:    ${external.brokers} (KAFKA_BROKERS)`);
+    expect(launched.output()).not.toContain('starting the Kafka dev broker');
+
+    launched.child.kill('SIGINT');
+    expect(await withTimeout(launched.exit, 30_000)).toEqual({ code: 0, signal: null });
+    expect(await isPortOpen(external.port, external.host)).toBe(true);
+    expect(await stopDevBroker(external)).toEqual({ code: 0, signal: null });
+  });
+
+  it('stops at once, naming the address, when KAFKA_BROKERS does not answer', async () => {
+    const port = await findFreePort();
+    const run = launch('start.ts', {
+      JSJB_DATABASE_PREFIX: prefix,
+      JSJB_PORT_BASE: String(await freePortBase()),
+      KAFKA_BROKERS: `127.0.0.1:${port},127.0.0.1:1`,
+    });
+    const exit = await withTimeout(run.exit, 15_000);
+    const output = run.output();
+    expect({ exit, output }).toEqual({ exit: { code: 1, signal: null }, output });
+    expect(output).toContain(`Kafka is not reachable at 127.0.0.1:${port} (first of KAFKA_BROKERS)`);
+    expect(output).toContain('unset it to use the in-memory dev broker');
+    // Before anything was started or migrated.
+    expect(output).not.toMatch(/PostgreSQL:|migrations applied|starting the Kafka dev broker/);
   });
 });
 
@@ -128,6 +227,7 @@ const canRunEmbedded = ((): boolean => {
         ...(withRedisServer ? { REDIS_URL: 'redis://127.0.0.1:1' } : {}),
         JSJB_DATABASE_PREFIX: uniquePrefix(),
         JSJB_EMBEDDED_POSTGRES_DIR: dataDir,
+        KAFKA_BROKERS: undefined,
       });
       const exit = await withTimeout(launched.exit, 60_000);
       const output = launched.output();
@@ -136,6 +236,8 @@ const canRunEmbedded = ((): boolean => {
       expect(output).toContain('migrations applied');
       expect(output).toContain('embedded PostgreSQL stopped');
       if (withRedisServer) expect(output).toContain('redis-server stopped');
+      // Migrations need no Kafka: no broker is started.
+      expect(output).not.toMatch(/Kafka dev broker|^kafka +\|/m);
       expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
       // A cleanly stopped cluster leaves no lock file behind.
       expect(existsSync(join(dataDir, 'postmaster.pid'))).toBe(false);

@@ -1,7 +1,9 @@
 // Child node processes for process-level tests: output captured, waited on with deadlines.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { withTimeout } from '../dev/process.ts';
+import { devBrokerCli } from '../dev/kafka.ts';
+import { pollUntil, withTimeout } from '../dev/process.ts';
 import { findWorkspaceRoot } from '../dev/workspace.ts';
 
 const root = findWorkspaceRoot();
@@ -18,11 +20,15 @@ export interface Launched {
   waitForOutput: (text: string, timeoutMs: number) => Promise<void>;
 }
 
-/** Runs `node <args>` from the workspace root on Node 22, capturing its output. */
-export function launchNode(args: readonly string[], env: Record<string, string>): Launched {
+/**
+ * Runs `node <args>` from the workspace root on Node 22, capturing its output. `env` goes on top
+ * of the test's own environment; a variable set to undefined is removed.
+ */
+export function launchNode(args: readonly string[], env: Record<string, string | undefined>): Launched {
   const child = spawn(node, [...args], {
     cwd: root,
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', ...env },
+    // FORCE_COLOR removed, not emptied: Node warns that it overrides NO_COLOR when it is set at all.
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
@@ -64,4 +70,62 @@ export async function ensureStopped(launched: Launched | undefined): Promise<voi
     return;
   launched.child.kill('SIGINT');
   if ((await withTimeout(launched.exit, 30_000)) === undefined) launched.child.kill('SIGKILL');
+}
+
+export interface LaunchedBroker {
+  launched: Launched;
+  host: string;
+  port: number;
+  /** `host:port`, for KAFKA_BROKERS. */
+  brokers: string;
+}
+
+const LISTENING_LINE = /^kafka-dev-broker listening on (\S+):(\d+)\r?\n/m;
+
+/**
+ * Runs the Kafka dev broker's CLI (`libs/kafka-dev-broker/dist/cli.js --port 0`) and resolves once
+ * it printed its listening line. Needs the broker built (npx nx run kafka-dev-broker:build).
+ */
+export async function launchDevBroker(timeoutMs = 15_000): Promise<LaunchedBroker> {
+  const cli = devBrokerCli(root);
+  if (!existsSync(cli)) {
+    throw new Error(`${cli} is missing: build first (npx nx run kafka-dev-broker:build)`);
+  }
+  const launched = launchNode([cli, '--port', '0'], {});
+  const match = await pollUntil(
+    () => {
+      const found = LISTENING_LINE.exec(launched.output());
+      if (found === null && (launched.child.exitCode !== null || launched.child.signalCode !== null)) {
+        throw new Error(`the dev broker exited before listening:\n${launched.output()}`);
+      }
+      return Promise.resolve(found ?? undefined);
+    },
+    { timeoutMs, intervalMs: 20 },
+  );
+  if (match === undefined) {
+    launched.child.kill('SIGKILL');
+    throw new Error(`the dev broker did not report listening within ${timeoutMs} ms:\n${launched.output()}`);
+  }
+  const host = match[1] ?? '';
+  const port = Number(match[2]);
+  return { launched, host, port, brokers: `${host}:${port}` };
+}
+
+/** SIGTERM, then the broker's exit (undefined when it did not exit within `timeoutMs`; then SIGKILL). */
+export async function stopDevBroker(
+  broker: LaunchedBroker,
+  timeoutMs = 10_000,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined> {
+  const { child, exit } = broker.launched;
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  const result = await withTimeout(exit, timeoutMs);
+  if (result === undefined) child.kill('SIGKILL');
+  return result;
+}
+
+/** How many migrations `apps/<service>/prisma/migrations` holds (a fresh database gets them all). */
+export function migrationCount(service: string): number {
+  return readdirSync(join(root, 'apps', service, 'prisma', 'migrations'), { withFileTypes: true }).filter(
+    (entry) => entry.isDirectory(),
+  ).length;
 }

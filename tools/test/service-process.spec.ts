@@ -1,5 +1,6 @@
 // The built services as real processes: what an operator sees when configuration or the
-// database is wrong, and a clean drain on SIGTERM. Needs the apps built (tools:test depends on it).
+// database is wrong, and a clean drain on SIGTERM. Needs the apps and the Kafka dev broker built
+// (tools:test depends on their builds); one dev broker process serves the whole file.
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, SERVICES, withDatabase } from '../dev/config.ts';
 import { findFreePort, httpGet, isPortOpen } from '../dev/net.ts';
@@ -7,7 +8,15 @@ import { dropDatabases, ensureDatabases } from '../dev/postgres.ts';
 import { pollUntil, withTimeout } from '../dev/process.ts';
 import { serviceEntry } from '../dev/stack.ts';
 import { findWorkspaceRoot } from '../dev/workspace.ts';
-import { ensureStopped, launchNode, type Launched } from './launch.ts';
+import {
+  ensureStopped,
+  launchDevBroker,
+  launchNode,
+  migrationCount,
+  stopDevBroker,
+  type Launched,
+  type LaunchedBroker,
+} from './launch.ts';
 
 const root = findWorkspaceRoot();
 const serverUrl = process.env['POSTGRES_URL'] || DEFAULT_POSTGRES_URL;
@@ -19,6 +28,27 @@ function jsonLines(output: string): Record<string, unknown>[] {
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+let broker: LaunchedBroker | undefined;
+
+beforeAll(async () => {
+  broker = await launchDevBroker();
+});
+
+afterAll(async () => {
+  if (broker === undefined) return;
+  const exit = await stopDevBroker(broker);
+  // Every service disconnected before; the broker must still leave cleanly on SIGTERM.
+  expect({ exit, output: broker.launched.output() }).toEqual({
+    exit: { code: 0, signal: null },
+    output: broker.launched.output(),
+  });
+});
+
+function kafkaBrokers(): string {
+  if (broker === undefined) throw new Error('the dev broker did not start (see beforeAll)');
+  return broker.brokers;
 }
 
 describe.each(SERVICES)('%s as a process', (service) => {
@@ -36,18 +66,24 @@ describe.each(SERVICES)('%s as a process', (service) => {
   });
 
   it('refuses to boot without its configuration, naming each missing variable', async () => {
-    const run = launchNode([serviceEntry(root, service)], { DATABASE_URL: '', REDIS_URL: 'not a url' });
+    const run = launchNode([serviceEntry(root, service)], {
+      DATABASE_URL: '',
+      REDIS_URL: 'not a url',
+      KAFKA_BROKERS: undefined,
+    });
     const exit = await withTimeout(run.exit, 30_000);
     expect(exit).toEqual({ code: 1, signal: null });
     const [fatal] = jsonLines(run.output());
     expect(fatal).toMatchObject({ level: 'fatal', service, code: 'CONFIG.INVALID' });
     expect(String(fatal?.['msg'])).toMatch(/DATABASE_URL: .*\n.*REDIS_URL: /);
+    expect(String(fatal?.['msg'])).toMatch(/\n.*KAFKA_BROKERS: .*not set/);
   });
 
   it('refuses to boot when its database does not answer', async () => {
     const run = launchNode([serviceEntry(root, service)], {
       DATABASE_URL: 'postgresql://postgres:hidden@127.0.0.1:1/jsjb_nowhere',
       REDIS_URL: redisUrl,
+      KAFKA_BROKERS: kafkaBrokers(),
       PORT: '0',
     });
     const exit = await withTimeout(run.exit, 30_000);
@@ -57,22 +93,39 @@ describe.each(SERVICES)('%s as a process', (service) => {
   });
 
   it('migrates, serves, and drains on SIGTERM', async () => {
-    const env = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, LOG_LEVEL: 'info' };
+    const env = {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      KAFKA_BROKERS: kafkaBrokers(),
+      LOG_LEVEL: 'info',
+    };
     const migrateRun = launchNode([serviceEntry(root, service), 'migrate'], env);
     expect(await withTimeout(migrateRun.exit, 30_000)).toEqual({ code: 0, signal: null });
-    expect(migrateRun.output()).toContain('migrations: 1 applied, 0 already applied');
+    expect(migrateRun.output()).toContain(
+      `migrations: ${migrationCount(service)} applied, 0 already applied`,
+    );
 
     const port = await findFreePort();
     launched = launchNode([serviceEntry(root, service)], { ...env, PORT: String(port) });
     const ready = await pollUntil(
       () =>
         httpGet(`http://127.0.0.1:${port}/readyz`).then(
-          (res) => (res.status === 200 ? true : undefined),
+          (res) => (res.status === 200 ? (JSON.parse(res.body) as unknown) : undefined),
           () => undefined,
         ),
       { timeoutMs: 30_000, intervalMs: 100 },
     );
-    expect({ ready, output: ready ? '' : launched.output() }).toEqual({ ready: true, output: '' });
+    expect({ ready, output: ready ? '' : launched.output() }).toEqual({
+      ready: {
+        status: 'ready',
+        checks: expect.arrayContaining([
+          expect.objectContaining({ name: 'database', status: 'up' }),
+          expect.objectContaining({ name: 'redis', status: 'up' }),
+          expect.objectContaining({ name: 'kafka', status: 'up' }),
+        ]) as unknown,
+      },
+      output: '',
+    });
     const started = Date.now();
     launched.child.kill('SIGTERM');
     expect(await withTimeout(launched.exit, 15_000)).toEqual({ code: 0, signal: null });
