@@ -175,7 +175,7 @@ describe('serviceEnv', () => {
       LOG_LEVEL: 'info',
       DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/jsjb_routing',
       REDIS_URL: 'redis://127.0.0.1:6379',
-      REDIS_KEY_PREFIX: 'jsjb:routing:',
+      REDIS_KEY_PREFIX: 'jsjb:',
       KAFKA_BROKERS: '127.0.0.1:9092',
       PORT: '3002',
     });

@@ -5,6 +5,7 @@ import type { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer }
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { lastValueFrom, throwError, type Observable } from 'rxjs';
 import { fromKafkaHeaders, type EventEnvelope } from '../cloud-events';
+import { createProducer } from '../kafka/kafka';
 import type { RelayLogger } from '../outbox/outbox-relay';
 import type { SqlExecutor, TransactionRunner } from '../sql';
 import { deadLetterRecord } from './dead-letter';
@@ -155,7 +156,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     const topics = [
       ...new Set(types.map((t) => this.options.catalog[t]?.topic).filter((t): t is string => !!t)),
     ];
-    this.producer = this.options.kafka.producer({ allowAutoTopicCreation: true });
+    this.producer = createProducer(this.options.kafka);
     this.consumer = this.options.kafka.consumer({
       groupId: this.options.groupId,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,

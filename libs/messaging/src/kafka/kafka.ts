@@ -1,4 +1,12 @@
-import { Kafka, logLevel, type Admin, type LogEntry } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type Admin,
+  type LogEntry,
+  type Producer,
+  type ProducerConfig,
+} from 'kafkajs';
 import type { RelayLogger } from '../outbox/outbox-relay';
 
 /** kafkajs at warn level and above, through our logger (its info level narrates every rebalance). */
@@ -28,4 +36,20 @@ export function createKafka(options: {
 export async function pingKafka(admin: Admin): Promise<void> {
   const cluster = await admin.describeCluster();
   if (cluster.brokers.length === 0) throw new Error('the cluster has no brokers');
+}
+
+/**
+ * A producer with the Java client's partitioner (murmur2 of the key), kafkajs' default since
+ * 2.0, chosen explicitly: a key maps to the same partition from every client, and kafkajs stays
+ * quiet about its changed default.
+ */
+export function createProducer(
+  kafka: Kafka,
+  config: Omit<ProducerConfig, 'createPartitioner'> = {},
+): Producer {
+  return kafka.producer({
+    allowAutoTopicCreation: true,
+    ...config,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
 }

@@ -3,6 +3,7 @@ import type { Kafka, Message, Producer } from 'kafkajs';
 import { Client, Pool } from 'pg';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { toKafkaHeaders } from '../cloud-events';
+import { createProducer } from '../kafka/kafka';
 import { describeError } from '../consumer/event-errors';
 import { OUTBOX_CHANNEL } from './outbox';
 
@@ -81,11 +82,7 @@ export class OutboxRelay {
     this.pool.on('error', () => undefined); // idle-client errors surface on the next query
     this.relayId = options.relayId ?? hostname();
     // One in-flight request: a retried send cannot overtake the one before it.
-    this.producer = options.kafka.producer({
-      allowAutoTopicCreation: true,
-      maxInFlightRequests: 1,
-      retry: { retries: 2 },
-    });
+    this.producer = createProducer(options.kafka, { maxInFlightRequests: 1, retry: { retries: 2 } });
     this.producer.on(this.producer.events.DISCONNECT, () => {
       this.producerConnected = false;
     });

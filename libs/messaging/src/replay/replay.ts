@@ -1,5 +1,6 @@
 import { dlqTopic } from '@jsjb/contracts';
 import type { Kafka } from 'kafkajs';
+import { createProducer } from '../kafka/kafka';
 import type { RelayLogger } from '../outbox/outbox-relay';
 import { DLQ_HEADERS, originalRecord } from '../consumer/dead-letter';
 
@@ -25,7 +26,7 @@ export async function replayDeadLetters(options: {
   const source = dlqTopic(options.topic);
   const groupId = `jsjb-replay.${source}`;
   const admin = options.kafka.admin();
-  const producer = options.kafka.producer({ allowAutoTopicCreation: true });
+  const producer = createProducer(options.kafka);
   const consumer = options.kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
   const result: ReplayResult = { replayed: 0, skipped: 0 };
   await admin.connect();
