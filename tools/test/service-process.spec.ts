@@ -2,6 +2,7 @@
 // database is wrong, and a clean drain on SIGTERM. Needs the apps and the Kafka dev broker built
 // (tools:test depends on their builds); one dev broker process serves the whole file.
 import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
 import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, SERVICES, withDatabase } from '../dev/config.ts';
 import { findFreePort, httpGet, isPortOpen } from '../dev/net.ts';
 import { dropDatabases, ensureDatabases } from '../dev/postgres.ts';
@@ -136,5 +137,49 @@ describe.each(SERVICES)('%s as a process', (service) => {
     );
     expect(logs.every((l) => typeof l['time'] === 'string' && typeof l['level'] === 'number')).toBe(true);
     process.stdout.write(`${service}: stopped ${Date.now() - started} ms after SIGTERM\n`);
+  });
+});
+
+describe('operator subcommands of a service binary', () => {
+  const run = async (args: string[]): Promise<{ exit: unknown; output: string }> => {
+    const launched = launchNode([serviceEntry(root, 'routing'), ...args], {
+      DATABASE_URL: withDatabase(serverUrl, 'postgres'),
+      REDIS_URL: redisUrl,
+      KAFKA_BROKERS: kafkaBrokers(),
+      KAFKA_CONSUMER_GROUP: `jsjb-cli-test-${randomBytes(4).toString('hex')}`,
+    });
+    const exit = await withTimeout(launched.exit, 30_000);
+    return { exit, output: launched.output() };
+  };
+
+  it('replays dead letters of a topic (none yet)', async () => {
+    const topic = `jsjb.cli-test.${randomBytes(4).toString('hex')}`;
+    const { exit, output } = await run(['replay-dlq', '--topic', topic]);
+    expect({ exit, output }).toEqual({
+      exit: { code: 0, signal: null },
+      output: `replayed 0 dead letters of ${topic} (0 skipped)\n`,
+    });
+  });
+
+  it('moves its consumer group to re-read a topic', async () => {
+    const topic = `jsjb.cli-test.${randomBytes(4).toString('hex')}`;
+    const admin = new Kafka({ brokers: [kafkaBrokers()], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }] });
+    await admin.disconnect();
+    const { exit, output } = await run(['reread', '--topic', topic, '--earliest']);
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(output).toMatch(
+      new RegExp(`^group jsjb-cli-test-[0-9a-f]+ on ${topic.replace(/\./g, '\\.')}: \\[0\\]→0`),
+    );
+  });
+
+  it('says what is missing', async () => {
+    const { exit, output } = await run(['reread', '--topic', 'x']);
+    expect(exit).toEqual({ code: 1, signal: null });
+    expect(jsonLines(output).at(-1)).toMatchObject({
+      level: 'fatal',
+      msg: 'reread needs one of --earliest, --offset <n>, --time <ISO time>',
+    });
   });
 });

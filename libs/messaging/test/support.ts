@@ -85,6 +85,8 @@ export async function startConsumer(options: {
   groupId: string;
   behaviour: HandlerBehaviour;
   transactionBatchSize?: number;
+  /** Adds a second handler for the test event: boot must fail. */
+  duplicateHandler?: boolean;
 }): Promise<RunningConsumer> {
   const { behaviour } = options;
 
@@ -108,7 +110,13 @@ export async function startConsumer(options: {
     }
   }
 
-  @Module({ controllers: [TestHandler] })
+  @Controller()
+  class SecondHandler {
+    @EventPattern(TEST_EVENT)
+    onEvent(): void {}
+  }
+
+  @Module({ controllers: options.duplicateHandler ? [TestHandler, SecondHandler] : [TestHandler] })
   class TestModule {}
 
   const server = new EventConsumerServer({
@@ -125,7 +133,12 @@ export async function startConsumer(options: {
   });
   const app = await NestFactory.createMicroservice(TestModule, { strategy: server, logger: false });
   app.useGlobalFilters(new RethrowEventErrorsFilter());
-  await app.listen();
+  try {
+    await app.listen();
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   return { groupId: options.groupId, server, app, close: () => app.close() };
 }
 

@@ -6,6 +6,8 @@ import { waitFor } from '@jsjb/testing';
 import type { Kafka } from 'kafkajs';
 import {
   type NewEvent,
+  EventWiringError,
+  rewindGroup,
   createKafka,
   DLQ_HEADERS,
   Outbox,
@@ -266,6 +268,55 @@ describe('event delivery through the outbox, Kafka and the inbox (real PostgreSQ
     } finally {
       await relay.stop();
     }
+  });
+
+  it('re-reads a topic from the start for a rebuild once its group is rewound and its inbox forgotten', async () => {
+    const { catalog, topic } = testCatalog();
+    const outbox = new Outbox(catalog, 'jsjb/test');
+    const total = await fillOutbox(db, outbox, 5, 4, 10);
+    const relay = new OutboxRelay({ databaseUrl: db.database.url, kafka, idlePollMs: 20 });
+    await relay.start();
+    const groupId = `g-${randomBytes(4).toString('hex')}`;
+    const start = async (): Promise<RunningConsumer> =>
+      startConsumer({ kafka, prisma: db.prisma, catalog, groupId, behaviour });
+    try {
+      consumer = await start();
+      await waitFor(async () => (await db.prisma.testEffect.count()) === total, {
+        description: 'first pass',
+        timeoutMs: 20_000,
+      });
+      await consumer.close();
+      consumer = undefined;
+
+      // Rebuild: clear the read model and the group's inbox, move the group to the beginning.
+      await db.prisma.testEffect.deleteMany();
+      await db.prisma.processedEvent.deleteMany({ where: { consumerGroup: groupId } });
+      const partitions = await rewindGroup({ kafka, groupId, topic, to: { earliest: true } });
+      expect(partitions.map((p) => p.offset)).toEqual(partitions.map(() => '0'));
+
+      consumer = await start();
+      await waitFor(async () => (await db.prisma.testEffect.count()) === total, {
+        description: 'second pass',
+        timeoutMs: 20_000,
+      });
+      assertExactlyOnceInOrder(await effects(db.prisma), total);
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  it('refuses to start when an event type has two handlers', async () => {
+    const { catalog } = testCatalog();
+    await expect(
+      startConsumer({
+        kafka,
+        prisma: db.prisma,
+        catalog,
+        groupId: 'never-joins',
+        behaviour,
+        duplicateHandler: true,
+      }),
+    ).rejects.toThrow(EventWiringError);
   });
 
   it('applies a redelivered event once, and dead-letters records that break the contract', async () => {
