@@ -16,7 +16,13 @@ export class AppModule {
         PlatformModule.forRoot({ service: SERVICE, config }),
         DatabaseModule.forRoot(PrismaService),
         RedisModule.forRoot(),
-        MessagingModule.forRoot({ service: SERVICE, config, catalog: EVENTS, consumes: [], database: PrismaService }),
+        MessagingModule.forRoot({
+          service: SERVICE,
+          config,
+          catalog: EVENTS,
+          consumes: [],
+          database: PrismaService,
+        }),
       ],
     };
   }
