@@ -18,12 +18,12 @@ module.exports = {
       },
     ],
     // ESM-only dependencies (Node 22 runs require(esm), Jest's module system does not).
-    '^.+/node_modules/(content-disposition)/.+\\.js$': [
+    '^.+/node_modules/(content-disposition|flatbush|flatqueue)/.+\\.js$': [
       '@swc/jest',
       { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2023' }, module: { type: 'commonjs' } },
     ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|flatbush|flatqueue)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['**/*.spec.ts'],
   clearMocks: true,
