@@ -6,6 +6,9 @@ import type { SqlExecutor } from '../sql';
 /** The Postgres channel the relay listens on; notified at commit of every transaction that adds events. */
 export const OUTBOX_CHANNEL = 'jsjb_outbox';
 
+/** Rows per INSERT statement (7 parameters each). */
+const INSERT_CHUNK = 1000;
+
 export interface NewEvent<T extends string = string> {
   type: T;
   /** The aggregate id: CloudEvents subject and Kafka key, so an aggregate's events stay in order. */
@@ -56,16 +59,20 @@ export class Outbox {
   async addMany(tx: SqlExecutor, events: readonly NewEvent[]): Promise<StoredEvent[]> {
     if (events.length === 0) return [];
     const rows = events.map((event) => this.toRow(event));
-    const values: unknown[] = [];
-    const tuples = rows.map((row, i) => {
-      values.push(row.id, row.topic, row.key, row.type, row.payload, row.headers, row.createdAt);
-      const p = i * 7;
-      return `($${p + 1}::uuid, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::jsonb, $${p + 6}::jsonb, $${p + 7}::timestamptz)`;
-    });
-    await tx.$executeRawUnsafe(
-      `INSERT INTO outbox_event (id, topic, key, type, payload, headers, created_at) VALUES ${tuples.join(', ')}`,
-      ...values,
-    );
+    // PostgreSQL binds at most 65,535 parameters per statement: insert in chunks.
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const chunk = rows.slice(i, i + INSERT_CHUNK);
+      const values: unknown[] = [];
+      const tuples = chunk.map((row, j) => {
+        values.push(row.id, row.topic, row.key, row.type, row.payload, row.headers, row.createdAt);
+        const p = j * 7;
+        return `($${p + 1}::uuid, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::jsonb, $${p + 6}::jsonb, $${p + 7}::timestamptz)`;
+      });
+      await tx.$executeRawUnsafe(
+        `INSERT INTO outbox_event (id, topic, key, type, payload, headers, created_at) VALUES ${tuples.join(', ')}`,
+        ...values,
+      );
+    }
     // Delivered at commit (and folded with any other notification of this transaction).
     await tx.$executeRawUnsafe(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
     return rows.map(({ id, topic, key, type }) => ({ id, topic, key, type }));

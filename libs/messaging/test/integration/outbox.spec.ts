@@ -53,6 +53,19 @@ describe('transactional outbox and relay (real PostgreSQL, dev broker)', () => {
     expect(await db.prisma.testEffect.count()).toBe(0);
   });
 
+  it('stores more events in one call than one statement could bind (12,000)', async () => {
+    const { catalog } = testCatalog();
+    const outbox = new Outbox(catalog, 'jsjb/test');
+    const events: NewEvent[] = Array.from({ length: 12_000 }, (_, i) => ({
+      type: TEST_EVENT,
+      subject: `B${i % 100}`,
+      data: { subject: `B${i % 100}`, n: Math.floor(i / 100) + 1 },
+    }));
+    const stored = await db.prisma.$transaction((tx) => outbox.addMany(tx, events), { timeout: 60_000 });
+    expect(stored).toHaveLength(12_000);
+    expect(await db.prisma.outboxEvent.count()).toBe(12_000);
+  });
+
   it('publishes with the aggregate id as key and the CloudEvents envelope in headers', async () => {
     const { catalog, topic } = testCatalog();
     const outbox = new Outbox(catalog, 'jsjb/test');
