@@ -7,10 +7,10 @@ import {
   type Catalogue,
   CatalogueError,
   catalogueTree,
-  fromJson,
+  catalogueFromJson,
   indexCatalogue,
   parseCatalogue,
-  toJson,
+  catalogueToJson,
 } from './catalogue.domain';
 import { CATALOGUE_2026_1 } from './data/catalogue-2026.1';
 
@@ -148,8 +148,8 @@ describe('catalogue JSON and CSV', () => {
   const sut = CATALOGUE_2026_1;
 
   it('round-trips through JSON', () => {
-    expect(fromJson(toJson(sut))).toEqual(sut);
-    expect(() => fromJson('{')).toThrow(/not valid JSON/);
+    expect(catalogueFromJson(catalogueToJson(sut))).toEqual(sut);
+    expect(() => catalogueFromJson('{')).toThrow(/not valid JSON/);
   });
 
   it('round-trips through CSV, one row per item', () => {

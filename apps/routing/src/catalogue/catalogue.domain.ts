@@ -194,11 +194,11 @@ export function ruleTarget(rule: ResponsibleRule): string {
   }
 }
 
-export function toJson(catalogue: Catalogue): string {
+export function catalogueToJson(catalogue: Catalogue): string {
   return `${JSON.stringify(catalogue, null, 2)}\n`;
 }
 
-export function fromJson(text: string): Catalogue {
+export function catalogueFromJson(text: string): Catalogue {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
