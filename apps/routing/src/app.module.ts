@@ -4,6 +4,7 @@ import { MessagingModule } from '@jsjb/messaging';
 import { DatabaseModule, PlatformModule, RedisModule } from '@jsjb/platform';
 import type { RoutingConfig } from './config';
 import { PrismaService } from './database/prisma.service';
+import { DispatchModule } from './dispatch/dispatch.module';
 
 export const SERVICE = 'routing';
 
@@ -20,9 +21,10 @@ export class AppModule {
           service: SERVICE,
           config,
           catalog: EVENTS,
-          consumes: [],
+          consumes: ['ticket.received.v1'],
           database: PrismaService,
         }),
+        DispatchModule,
       ],
     };
   }
