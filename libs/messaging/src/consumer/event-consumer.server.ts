@@ -163,6 +163,8 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       heartbeatInterval: this.options.heartbeatIntervalMs ?? 3_000,
       maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 100,
       allowAutoTopicCreation: true,
+      // kafkajs restarts a crashed consumer on a timer; once we are closing, it must not.
+      retry: { restartOnFailure: () => Promise.resolve(!this.stopping) },
     });
     await this.producer.connect();
     await this.consumer.connect();
