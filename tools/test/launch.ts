@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { devBrokerCli } from '../dev/kafka.ts';
+import { httpGet } from '../dev/net.ts';
 import { pollUntil, withTimeout } from '../dev/process.ts';
 import { findWorkspaceRoot } from '../dev/workspace.ts';
 
@@ -128,4 +129,28 @@ export function migrationCount(service: string): number {
   return readdirSync(join(root, 'apps', service, 'prisma', 'migrations'), { withFileTypes: true }).filter(
     (entry) => entry.isDirectory(),
   ).length;
+}
+
+/** A service's /readyz, parsed, once it answers 200 (undefined when it never did within 30 s). */
+export function waitUntilReady(port: number): Promise<unknown> {
+  return pollUntil(
+    () =>
+      httpGet(`http://127.0.0.1:${port}/readyz`).then(
+        (res) => (res.status === 200 ? (JSON.parse(res.body) as unknown) : undefined),
+        () => undefined,
+      ),
+    { timeoutMs: 30_000, intervalMs: 100 },
+  );
+}
+
+/** What a ready service's /readyz says: database, Redis and Kafka all up. */
+export function allDependenciesUp(): unknown {
+  return {
+    status: 'ready',
+    checks: expect.arrayContaining([
+      expect.objectContaining({ name: 'database', status: 'up' }),
+      expect.objectContaining({ name: 'redis', status: 'up' }),
+      expect.objectContaining({ name: 'kafka', status: 'up' }),
+    ]) as unknown,
+  };
 }
