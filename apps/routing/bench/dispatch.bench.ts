@@ -1,6 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { machineInfo, percentile, writeBenchResult } from '@jsjb/testing';
 import type { TicketReceivedV1 } from '@jsjb/contracts';
 import { decideDispatch } from '../src/dispatch/dispatch.domain';
 import { locateTicket } from '../src/dispatch/ticket-location.domain';
@@ -10,12 +8,7 @@ import { sampleReferenceData } from '../src/reference/reference-data';
  * The dispatch decision with the sample city loaded: locate (coordinates → grid, or address
  * text) → catalogue rule → units. Target: p99 < 5 ms per decision.
  */
-const root = join(__dirname, '../../..');
 const DECISIONS = Number(process.env['BENCH_DECISIONS'] ?? 200_000);
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 describe('dispatch decision benchmark', () => {
   it('decides with the sample city loaded', async () => {
@@ -72,12 +65,7 @@ describe('dispatch decision benchmark', () => {
     const result = {
       benchmark: 'routing-dispatch',
       date: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        cpu: cpus()[0]?.model ?? 'unknown',
-        memoryGiB: Math.round(totalmem() / 2 ** 30),
-        node: process.version,
-      },
+      machine: machineInfo(),
       sampleCity: {
         areas: reference.territory.areas.length,
         catalogueItems: items.length,
@@ -92,9 +80,7 @@ describe('dispatch decision benchmark', () => {
       },
       target: { p99Ms: 5 },
     };
-    await mkdir(join(root, 'bench/results'), { recursive: true });
-    const file = join(root, 'bench/results', `routing-dispatch-${result.date.slice(0, 10)}.json`);
-    await writeFile(file, JSON.stringify(result, null, 2) + '\n');
+    const file = await writeBenchResult('routing-dispatch', result.date, result);
     process.stdout.write(
       [
         '',

@@ -1,11 +1,9 @@
 import { Controller, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { waitFor } from '@jsjb/testing';
+import { machineInfo, percentile, waitFor, writeBenchResult } from '@jsjb/testing';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
@@ -54,10 +52,6 @@ const SCENARIOS: Scenario[] = [
 const EVENTS_PER_TX = 50;
 const WRITERS = 4;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
 async function startBrokerProcess(): Promise<{ brokers: string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [join(root, 'libs/kafka-dev-broker/dist/cli.js'), '--port', '0'], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -92,18 +86,11 @@ describe('messaging benchmark', () => {
     const report = {
       benchmark: 'messaging',
       date: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        cpu: cpus()[0]?.model ?? 'unknown',
-        memoryGiB: Math.round(totalmem() / 2 ** 30),
-        node: process.version,
-      },
+      machine: machineInfo(),
       targets: { eventsPerSecond: 5000, p99Ms: 100 },
       scenarios: results,
     };
-    await mkdir(join(root, 'bench/results'), { recursive: true });
-    const file = join(root, 'bench/results', `messaging-${report.date.slice(0, 10)}.json`);
-    await writeFile(file, JSON.stringify(report, null, 2) + '\n');
+    const file = await writeBenchResult('messaging', report.date, report);
     const lines = [
       '',
       '| scenario | throughput (saturation) | offered rate | latency p50 | p99 | max |',

@@ -3,3 +3,4 @@ export * from './wait-for';
 export * from './test-database';
 export * from './schema-drift';
 export * from './service-suite';
+export * from './bench';
