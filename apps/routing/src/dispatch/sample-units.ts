@@ -1,4 +1,4 @@
-import { type Unit, SECTOR_NAMES, SECTORS, type Sector, UnitDirectory } from './units.domain';
+import { cityDepartment, type Unit, SECTOR_NAMES, SECTORS, type Sector, UnitDirectory } from './units.domain';
 
 /**
  * A small, realistic unit directory for tests and demos: three districts of Beijing's core
@@ -49,13 +49,7 @@ export function sampleUnits(): Unit[] {
     });
   }
   for (const sector of SECTORS) {
-    units.push({
-      kind: 'department',
-      id: `city-${sector}`,
-      name: `市${SECTOR_NAMES[sector]}部门`,
-      sector,
-      level: 'city',
-    });
+    units.push(cityDepartment(sector));
     for (const districtCode of [SAMPLE_DISTRICTS.dongcheng, SAMPLE_DISTRICTS.chaoyang]) {
       units.push(districtDepartment(sector, districtCode));
     }

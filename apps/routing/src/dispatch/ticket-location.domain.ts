@@ -1,5 +1,5 @@
 import { type TicketReceivedV1 } from '@jsjb/contracts';
-import { type TerritoryIndex } from '../territory/territory-index.domain';
+import { type CoarseLocation, type TerritoryIndex } from '../territory/territory-index.domain';
 import { type DispatchLocation } from './dispatch.domain';
 
 type ReceivedLocation = TicketReceivedV1['location'];
@@ -32,26 +32,25 @@ export function locateTicket(index: TerritoryIndex, location: ReceivedLocation):
       ...(location.communityCode !== null && { communityCode: location.communityCode }),
     });
     if (found) {
-      return {
-        districtCode: found.district.code,
-        streetCode: found.street?.code,
-        communityCode: found.community?.code,
-        resolvedLevel: found.level,
-        confidence: CODES_CONFIDENCE,
-      };
+      return fromCoarse(found, CODES_CONFIDENCE);
     }
   }
   if (location.address !== null) {
     const found = index.locateByAddress(location.address);
     if (found) {
-      return {
-        districtCode: found.district.code,
-        streetCode: found.street?.code,
-        communityCode: found.community?.code,
-        resolvedLevel: found.level,
-        confidence: found.confidence,
-      };
+      return fromCoarse(found, found.confidence);
     }
   }
   return { resolvedLevel: 'none', confidence: 0 };
+}
+
+/** A location resolved to a district, street or community (from codes or an address). */
+function fromCoarse(found: CoarseLocation, confidence: number): DispatchLocation {
+  return {
+    districtCode: found.district.code,
+    streetCode: found.street?.code,
+    communityCode: found.community?.code,
+    resolvedLevel: found.level,
+    confidence,
+  };
 }

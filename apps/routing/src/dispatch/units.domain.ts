@@ -227,3 +227,14 @@ export class UnitDirectory {
 function departmentKey(sector: Sector, districtCode: string | undefined): string {
   return districtCode === undefined ? `${sector}|city` : `${sector}|${districtCode}`;
 }
+
+/** The city-level department of a sector, as the sample directories name it (`city-<sector>`). */
+export function cityDepartment(sector: Sector): Unit {
+  return {
+    kind: 'department',
+    id: `city-${sector}`,
+    name: `市${SECTOR_NAMES[sector]}部门`,
+    sector,
+    level: 'city',
+  };
+}

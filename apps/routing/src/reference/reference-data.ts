@@ -1,7 +1,7 @@
 import { type Catalogue, type CatalogueItem, indexCatalogue } from '../catalogue/catalogue.domain';
 import { CATALOGUE_2026_1 } from '../catalogue/data/catalogue-2026.1';
 import {
-  SECTOR_NAMES,
+  cityDepartment,
   SECTORS,
   type Unit,
   UnitDirectory,
@@ -75,13 +75,7 @@ export function unitsOfTerritory(territory: Territory): Unit[] {
     }
   }
   for (const sector of SECTORS) {
-    units.push({
-      kind: 'department',
-      id: `city-${sector}`,
-      name: `市${SECTOR_NAMES[sector]}部门`,
-      sector,
-      level: 'city',
-    });
+    units.push(cityDepartment(sector));
   }
   return units;
 }
