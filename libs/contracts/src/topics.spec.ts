@@ -3,7 +3,7 @@ import { SERVICES, serviceDatabase } from './services';
 
 describe('topics', () => {
   it('names versioned aggregate streams', () => {
-    expect(Object.values(TOPICS)).toEqual(['jsjb.ticket.v1', 'jsjb.reference.v1']);
+    expect(Object.values(TOPICS)).toEqual(['jsjb.ticket.v1', 'jsjb.reference.v1', 'jsjb.whistle.v1']);
   });
 
   it('derives the dead-letter topic', () => {

@@ -7,6 +7,8 @@ export const TOPICS = {
   ticket: 'jsjb.ticket.v1',
   /** Territory, units and dispatch-catalogue changes; key = reference entity id. */
   reference: 'jsjb.reference.v1',
+  /** 街道吹哨·部门报到 — a whistle and its check-ins; key = whistle id. */
+  whistle: 'jsjb.whistle.v1',
 } as const;
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];

@@ -43,6 +43,17 @@ export const ticketReceivedV1 = defineEvent({
   }),
 });
 
+/** One unit's new assignment, as dispatch events carry it. */
+export const dispatchedAssignmentSchema = z.object({
+  assignmentId: id,
+  unitId: id,
+  role: z.enum(ASSIGNMENT_ROLES),
+  /** 紧急工单 — an urgent order dispatched outside office hours, flagged until signed. */
+  emergency: z.boolean().default(false),
+  /** The unit's on-duty person (值班) it was put in front of, when it was an 紧急工单. */
+  onDutyStaffId: id.nullable().default(null),
+});
+
 /** 派单 — routing chose the units for a ticket. */
 export const ticketDispatchedV1 = defineEvent({
   type: 'ticket.dispatched.v1',
@@ -50,9 +61,25 @@ export const ticketDispatchedV1 = defineEvent({
   description: 'Routing dispatched a ticket to a lead unit, co-handlers and copies.',
   schema: z.object({
     ticketId: id,
-    assignments: z.array(z.object({ assignmentId: id, unitId: id, role: z.enum(ASSIGNMENT_ROLES) })).min(1),
+    assignments: z.array(dispatchedAssignmentSchema).min(1),
     rule: z.string().max(200),
     catalogVersion: z.string().max(64),
+    /** 1 for the first dispatch; n + 1 when a reopened (重办) ticket starts cycle n + 1. */
+    cycle: z.number().int().min(1).default(1),
     dispatchedAt: isoTime,
   }),
 });
+
+/**
+ * DB11/T default time limits per urgency class, in minutes of clock time (24×7): dispatch, first
+ * contact with the resident (响应) and reply (办结). Deadlines are data: sla's versioned policies
+ * start from these; routing shows units the same nominal deadlines.
+ */
+export const DEFAULT_TIME_LIMITS: Readonly<
+  Record<(typeof URGENCY_CLASSES)[number], { dispatch: number; response: number; reply: number }>
+> = {
+  urgent: { dispatch: 60, response: 120, reply: 120 },
+  utilities: { dispatch: 120, response: 1440, reply: 1440 },
+  general: { dispatch: 1440, response: 1440, reply: 7 * 1440 },
+  complex: { dispatch: 1440, response: 1440, reply: 15 * 1440 },
+};
