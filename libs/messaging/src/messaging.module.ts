@@ -17,6 +17,7 @@ import {
   type AppConnector,
   type BaseConfig,
 } from '@jsjb/platform';
+import type { NestMicroservice } from '@nestjs/microservices';
 import type { Admin, Kafka } from 'kafkajs';
 import type { MessagingConfig } from './config';
 import { EventConsumerServer, RethrowEventErrorsFilter } from './consumer/event-consumer.server';
@@ -140,8 +141,17 @@ export class MessagingModule {
           inject: [EventConsumerServer],
           useFactory: (server: EventConsumerServer): AppConnector[] => [
             (app: INestApplication) => {
-              const microservice = app.connectMicroservice({ strategy: server }, { inheritAppConfig: false });
+              // Nest binds a handler's exception filters when it registers the handler, so the
+              // filter goes on before the listeners (deferInitialization) — otherwise handler errors
+              // would reach the consumer wrapped, without their class or code.
+              const microservice = app.connectMicroservice(
+                { strategy: server },
+                { inheritAppConfig: false, deferInitialization: true },
+              ) as NestMicroservice;
               microservice.useGlobalFilters(new RethrowEventErrorsFilter());
+              microservice.registerListeners();
+              microservice.setIsInitialized(true);
+              microservice.setIsInitHookCalled(true);
             },
           ],
         },

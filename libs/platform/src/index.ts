@@ -1,4 +1,7 @@
 export * from './config/config';
+export * from './auth/jwt';
+export * from './auth/jwks';
+export * from './auth/auth.guard';
 export * from './errors/app.error';
 export * from './errors/platform.error';
 export * from './errors/problem-details';
@@ -17,3 +20,5 @@ export * from './platform.module';
 export * from './platform.tokens';
 export * from './bootstrap/create-app';
 export * from './bootstrap/run-service';
+export * from './http/zod-openapi';
+export * from './time/clock';

@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { AuthGuard } from './auth/auth.guard';
 import type { BaseConfig } from './config/config';
 import { HealthController } from './health/health.controller';
 import { ReadinessRegistry } from './health/health';
@@ -7,13 +9,14 @@ import { pinoParams } from './logging/logging';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsRegistry } from './metrics/metrics';
 import { PLATFORM_CONFIG, SERVICE_NAME } from './platform.tokens';
+import { Clock } from './time/clock';
 
 export interface PlatformModuleOptions {
   service: string;
   config: BaseConfig;
 }
 
-/** Configuration, logging, metrics and health for a service: imported once by its AppModule. */
+/** Configuration, logging, metrics, health and bearer-token auth for a service: imported once by its AppModule. */
 @Module({})
 export class PlatformModule {
   static forRoot(options: PlatformModuleOptions): DynamicModule {
@@ -24,11 +27,13 @@ export class PlatformModule {
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: PLATFORM_CONFIG, useValue: options.config },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        Clock,
         { provide: SERVICE_NAME, useValue: options.service },
         { provide: ReadinessRegistry, useValue: new ReadinessRegistry() },
         { provide: MetricsRegistry, useValue: new MetricsRegistry(options.service) },
       ],
-      exports: [PLATFORM_CONFIG, SERVICE_NAME, ReadinessRegistry, MetricsRegistry],
+      exports: [PLATFORM_CONFIG, SERVICE_NAME, ReadinessRegistry, MetricsRegistry, Clock],
     };
   }
 }

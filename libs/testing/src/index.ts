@@ -4,3 +4,4 @@ export * from './test-database';
 export * from './schema-drift';
 export * from './service-suite';
 export * from './bench';
+export * from './auth';

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { PlatformError } from '../errors/platform.error';
 
+/** Signs development and test tokens only: a production service refuses to start with it. */
+export const DEVELOPMENT_JWT_SECRET = 'jsjb-development-secret-never-use-in-production';
+
 /** Variables every service reads. Services extend this with their own. */
 export const baseConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -15,6 +18,11 @@ export const baseConfigSchema = z.object({
   HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   READINESS_TIMEOUT_MS: z.coerce.number().int().min(50).default(2000),
+  /** HS256 key of bearer tokens. The development default is refused in production. */
+  AUTH_JWT_SECRET: z.string().min(32).default(DEVELOPMENT_JWT_SECRET),
+  AUTH_JWT_ISSUER: z.string().min(1).default('jsjb'),
+  /** The OIDC provider's JWKS: RS256 tokens signed with its keys are accepted too. */
+  AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
   MIGRATE_ON_START: z
     .enum(['true', 'false'])
     .default('false')
@@ -30,7 +38,16 @@ export type Env = Readonly<Record<string, string | undefined>>;
  */
 export function loadConfig<S extends z.ZodType<BaseConfig>>(schema: S, env: Env = process.env): z.infer<S> {
   const result = schema.safeParse(env);
-  if (result.success) return result.data;
+  if (result.success) {
+    if (result.data.NODE_ENV === 'production' && result.data.AUTH_JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
+      throw new PlatformError(
+        'CONFIG.INVALID',
+        'Invalid configuration:\n  - AUTH_JWT_SECRET: the development secret cannot be used in production',
+        { details: { variables: ['AUTH_JWT_SECRET'] } },
+      );
+    }
+    return result.data;
+  }
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(root)';
     const value = issue.path.length === 1 ? env[String(issue.path[0])] : undefined;
@@ -39,4 +56,10 @@ export function loadConfig<S extends z.ZodType<BaseConfig>>(schema: S, env: Env 
   throw new PlatformError('CONFIG.INVALID', `Invalid configuration:\n  - ${problems.join('\n  - ')}`, {
     details: { variables: result.error.issues.map((i) => i.path.join('.')) },
   });
+}
+
+/** The bearer-token settings of the environment, for tools that issue development tokens. */
+export function authSettingsFromEnv(env: Env = process.env): { secret: string; issuer: string } {
+  const parsed = baseConfigSchema.pick({ AUTH_JWT_SECRET: true, AUTH_JWT_ISSUER: true }).parse(env);
+  return { secret: parsed.AUTH_JWT_SECRET, issuer: parsed.AUTH_JWT_ISSUER };
 }

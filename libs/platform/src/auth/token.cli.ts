@@ -1,0 +1,42 @@
+import { parseArgs } from 'node:util';
+import { authSettingsFromEnv } from '../config/config';
+import { ROLES, type Role, signJwt } from './jwt';
+
+/**
+ * Issues a bearer token for local use (development secret unless AUTH_JWT_SECRET is set):
+ *   npm run token -- --role unit_staff --unit street-110101001 [--sub staff-1] [--district 110101] [--ttl 3600]
+ * Production tokens come from the identity provider, never from this tool.
+ */
+function main(argv: readonly string[]): number {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      role: { type: 'string' },
+      sub: { type: 'string' },
+      unit: { type: 'string' },
+      district: { type: 'string' },
+      ttl: { type: 'string', default: '43200' },
+    },
+  });
+  const role = ROLES.find((r): r is Role => r === values.role);
+  const ttlSeconds = Number(values.ttl);
+  if (!role || !Number.isInteger(ttlSeconds) || ttlSeconds <= 0 || (role === 'unit_staff' && !values.unit)) {
+    process.stderr.write(
+      `usage: token --role <${ROLES.join('|')}> [--sub <id>] [--unit <unit id> (unit_staff)] [--district <code>] [--ttl <seconds>]\n`,
+    );
+    return 2;
+  }
+  const token = signJwt(
+    {
+      sub: values.sub ?? `${role}-dev`,
+      role,
+      ...(values.unit ? { unit: values.unit } : {}),
+      ...(values.district ? { district: values.district } : {}),
+    },
+    { ...authSettingsFromEnv(), ttlSeconds },
+  );
+  process.stdout.write(`${token}\n`);
+  return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,41 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiBody, ApiQuery } from '@nestjs/swagger';
+import { z } from 'zod';
+
+/** An OpenAPI schema object (the swagger package does not export its type from its entry point). */
+export type SchemaObject = Record<string, unknown> & {
+  properties?: Record<string, unknown>;
+  description?: string;
+};
+
+/** The OpenAPI 3.0 schema of a zod schema (what a request body or query must look like). */
+export function openApiSchema(schema: z.ZodType): SchemaObject {
+  return z.toJSONSchema(schema, {
+    target: 'openapi-3.0',
+    io: 'input',
+    unrepresentable: 'any',
+  });
+}
+
+/** Documents a route's JSON body with the zod schema its controller parses it with. */
+export function ApiZodBody(schema: z.ZodType, description?: string): MethodDecorator {
+  return ApiBody({ schema: openApiSchema(schema), ...(description ? { description } : {}) } as Parameters<
+    typeof ApiBody
+  >[0]);
+}
+
+/** Documents each field of a zod object schema as an optional query parameter. */
+export function ApiZodQuery(schema: z.ZodObject): MethodDecorator {
+  const json = openApiSchema(schema);
+  const properties = (json.properties ?? {}) as Record<string, SchemaObject>;
+  return applyDecorators(
+    ...Object.entries(properties).map(([name, property]) =>
+      ApiQuery({
+        name,
+        required: false,
+        schema: property,
+        ...(property.description ? { description: property.description } : {}),
+      } as Parameters<typeof ApiQuery>[0]),
+    ),
+  );
+}
