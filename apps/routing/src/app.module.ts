@@ -5,6 +5,9 @@ import { DatabaseModule, PlatformModule, RedisModule } from '@jsjb/platform';
 import type { RoutingConfig } from './config';
 import { PrismaService } from './database/prisma.service';
 import { DispatchModule } from './dispatch/dispatch.module';
+import { OrganisationModule } from './organisation/organisation.module';
+import { WhistleModule } from './whistle/whistle.module';
+import { WorkflowModule } from './workflow/workflow.module';
 
 export const SERVICE = 'routing';
 
@@ -21,10 +24,13 @@ export class AppModule {
           service: SERVICE,
           config,
           catalog: EVENTS,
-          consumes: ['ticket.received.v1'],
+          consumes: ['ticket.received.v1', 'ticket.reopened.v1'],
           database: PrismaService,
         }),
         DispatchModule,
+        OrganisationModule,
+        WorkflowModule,
+        WhistleModule,
       ],
     };
   }

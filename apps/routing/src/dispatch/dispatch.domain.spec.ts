@@ -278,7 +278,12 @@ describe('decideDispatch', () => {
       catalogVersion: decision.catalogueVersion,
       dispatchedAt: '2026-03-01T08:00:00+08:00',
     };
-    expect(ticketDispatchedV1.schema.parse(payload)).toEqual(payload);
+    // A producer that says nothing of 紧急工单 or cycles gets the defaults: not urgent-after-hours, cycle 1.
+    expect(ticketDispatchedV1.schema.parse(payload)).toEqual({
+      ...payload,
+      assignments: assignments.map((a) => ({ ...a, emergency: false, onDutyStaffId: null })),
+      cycle: 1,
+    });
   });
 });
 

@@ -1,4 +1,11 @@
-import { cityDepartment, type Unit, SECTOR_NAMES, SECTORS, type Sector, UnitDirectory } from './units.domain';
+import {
+  cityDepartment,
+  districtDepartment as bureau,
+  type Sector,
+  SECTORS,
+  type Unit,
+  UnitDirectory,
+} from './units.domain';
 
 /**
  * A small, realistic unit directory for tests and demos: three districts of Beijing's core
@@ -84,12 +91,5 @@ export function sampleUnitDirectory(): UnitDirectory {
 }
 
 function districtDepartment(sector: Sector, districtCode: string): Unit {
-  return {
-    kind: 'department',
-    id: `dept-${districtCode}-${sector}`,
-    name: `${DISTRICT_NAMES[districtCode] ?? districtCode}${SECTOR_NAMES[sector]}部门`,
-    sector,
-    level: 'district',
-    districtCode,
-  };
+  return bureau(sector, { code: districtCode, name: DISTRICT_NAMES[districtCode] ?? districtCode });
 }

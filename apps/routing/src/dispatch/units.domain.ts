@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { type Territory } from '../territory/territory.domain';
+
 /**
  * 承办单位 — the units that handle orders, and a directory to find them by jurisdiction.
  * Streets and district governments answer for an area; departments for a sector (at city or
@@ -238,3 +241,162 @@ export function cityDepartment(sector: Sector): Unit {
     level: 'city',
   };
 }
+
+/**
+ * 区级部门 — the sectors a district has its own bureau for, as Chinese cities are organised (委/局,
+ * or a district branch of a vertically managed city bureau: 生态环境分局, 公安分局, 交通支队).
+ * The others (消防, 通信, 邮政, 税务, 商务, 农业, 体育) are answered by the city-level department.
+ */
+export const DISTRICT_SECTORS: readonly Sector[] = [
+  'city-management',
+  'urban-enforcement',
+  'housing',
+  'transport',
+  'water-affairs',
+  'market-regulation',
+  'ecology',
+  'traffic-police',
+  'public-security',
+  'education',
+  'health',
+  'medical-insurance',
+  'human-resources',
+  'civil-affairs',
+  'planning',
+  'landscaping',
+  'culture-tourism',
+  'emergency-management',
+  'veterans',
+];
+
+/**
+ * How a district bureau is named: `{district}` is the district's name (东城区), `{short}` the name
+ * without its 区/县 suffix (东城), as branches of city bureaus are called.
+ */
+const DISTRICT_BUREAU_NAMES: Readonly<Partial<Record<Sector, string>>> = {
+  'city-management': '{district}城市管理委员会',
+  'urban-enforcement': '{district}城市管理综合行政执法局',
+  housing: '{district}住房和城乡建设委员会',
+  transport: '{district}交通局',
+  'water-affairs': '{district}水务局',
+  'market-regulation': '{district}市场监督管理局',
+  ecology: '市生态环境局{short}分局',
+  'traffic-police': '市公安局公安交通管理局{short}交通支队',
+  'public-security': '市公安局{short}分局',
+  education: '{district}教育委员会',
+  health: '{district}卫生健康委员会',
+  'medical-insurance': '{district}医疗保障局',
+  'human-resources': '{district}人力资源和社会保障局',
+  'civil-affairs': '{district}民政局',
+  planning: '市规划和自然资源委员会{short}分局',
+  landscaping: '{district}园林绿化局',
+  'culture-tourism': '{district}文化和旅游局',
+  'emergency-management': '{district}应急管理局',
+  veterans: '{district}退役军人事务局',
+};
+
+/** The district-level department of a sector (`dept-<district code>-<sector>`), e.g. 东城区住房和城乡建设委员会. */
+export function districtDepartment(sector: Sector, district: { code: string; name: string }): Unit {
+  const short = district.name.length > 2 ? district.name.replace(/[区县]$/, '') : district.name;
+  const pattern = DISTRICT_BUREAU_NAMES[sector] ?? `{district}${SECTOR_NAMES[sector]}局`;
+  return {
+    kind: 'department',
+    id: `dept-${district.code}-${sector}`,
+    name: pattern.replace('{district}', district.name).replace('{short}', short),
+    sector,
+    level: 'district',
+    districtCode: district.code,
+  };
+}
+
+const UTILITY_NAMES: Readonly<Record<UtilityKind, string>> = {
+  water: '供水公司',
+  power: '供电公司',
+  gas: '燃气公司',
+  heating: '供热公司',
+};
+
+/**
+ * The units of a territory: 街道/乡镇 per street, 区政府 per district, a 水电气热 company per kind and
+ * district, a district bureau (区级部门) per district for each of DISTRICT_SECTORS, and a city-level
+ * department for every sector (the only one for the other sectors, and what a district without its
+ * own bureau falls back to).
+ */
+export function unitsOfTerritory(territory: Territory): Unit[] {
+  const units: Unit[] = [];
+  const bureaus: Unit[] = [];
+  for (const area of territory.areas) {
+    if (area.level === 'district') {
+      units.push({
+        kind: 'district-government',
+        id: `gov-${area.code}`,
+        name: `${area.name}人民政府`,
+        districtCode: area.code,
+      });
+      for (const utility of UTILITY_KINDS) {
+        units.push({
+          kind: 'utility',
+          id: `util-${utility}-${area.code}`,
+          name: `${area.name}${UTILITY_NAMES[utility]}`,
+          utility,
+          serviceArea: [area.code],
+        });
+      }
+      for (const sector of DISTRICT_SECTORS) bureaus.push(districtDepartment(sector, area));
+    } else if (area.level === 'street' && area.parentCode !== null) {
+      units.push({
+        kind: 'street',
+        id: `street-${area.code}`,
+        name: area.name,
+        streetCode: area.code,
+        districtCode: area.parentCode,
+      });
+    }
+  }
+  for (const sector of SECTORS) units.push(cityDepartment(sector));
+  return [...units, ...bureaus];
+}
+
+const unitId = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits, . _ - (at most 100)');
+const unitName = z.string().trim().min(1).max(100);
+const districtCode = z.string().regex(/^\d{6}$/, 'a district code (6 digits)');
+const streetCode = z.string().regex(/^\d{9}$/, 'a street code (9 digits)');
+
+/** One unit as imported (JSON): the Unit union, strictly. */
+export const unitSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('street'), id: unitId, name: unitName, streetCode, districtCode }).strict(),
+  z.object({ kind: z.literal('district-government'), id: unitId, name: unitName, districtCode }).strict(),
+  // A department is city- or district-level; only the latter names its district.
+  z.discriminatedUnion('level', [
+    z
+      .object({
+        kind: z.literal('department'),
+        id: unitId,
+        name: unitName,
+        sector: z.enum(SECTORS),
+        level: z.literal('city'),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('department'),
+        id: unitId,
+        name: unitName,
+        sector: z.enum(SECTORS),
+        level: z.literal('district'),
+        districtCode,
+      })
+      .strict(),
+  ]),
+  z
+    .object({
+      kind: z.literal('utility'),
+      id: unitId,
+      name: unitName,
+      utility: z.enum(UTILITY_KINDS),
+      serviceArea: z
+        .array(z.string().regex(/^\d{6}(\d{3})?$/, 'a district (6 digits) or street (9 digits) code'))
+        .min(1),
+    })
+    .strict(),
+]);

@@ -1,9 +1,27 @@
 import { Module } from '@nestjs/common';
-import { ReferenceData, sampleReferenceData } from './reference-data';
+import { ReferenceStore } from './reference-data';
+import { ReferenceImportParsers } from './reference-import.parsers';
+import { ReferenceController } from './reference.controller';
+import { ReferenceRepository } from './reference.repository';
+import { ReferenceService } from './reference.service';
 
-/** Provides the reference data dispatch reads, built once at boot. */
+/**
+ * The reference data in force (territory, units, catalogue): loaded from the database at boot (seeded
+ * on a fresh one) before anything that reads it is built, kept in step with other instances, imported
+ * and published through the admin API.
+ */
 @Module({
-  providers: [{ provide: ReferenceData, useFactory: sampleReferenceData }],
-  exports: [ReferenceData],
+  controllers: [ReferenceController],
+  providers: [
+    ReferenceRepository,
+    ReferenceService,
+    ReferenceImportParsers,
+    {
+      provide: ReferenceStore,
+      inject: [ReferenceService],
+      useFactory: (service: ReferenceService): Promise<ReferenceStore> => service.start(),
+    },
+  ],
+  exports: [ReferenceStore],
 })
 export class ReferenceModule {}

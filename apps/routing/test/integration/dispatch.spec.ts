@@ -1,137 +1,34 @@
-import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { TOPICS, type TicketDispatchedV1, type TicketReceivedV1, ticketReceivedV1 } from '@jsjb/contracts';
-import { createKafka, createProducer, fromKafkaHeaders, toKafkaHeaders } from '@jsjb/messaging';
-import { startTestApp, type TestApp, waitFor } from '@jsjb/testing';
-import type { Consumer, Producer } from 'kafkajs';
-import { AppModule, SERVICE } from '../../src/app.module';
+import type { TicketDispatchedV1, TicketReceivedV1 } from '@jsjb/contracts';
 import type { CatalogueItem } from '../../src/catalogue/catalogue.domain';
-import { type RoutingConfig, routingConfigSchema } from '../../src/config';
-import { PrismaService } from '../../src/database/prisma.service';
-import { ReferenceData } from '../../src/reference/reference-data';
-import { interiorPoint } from '../../src/territory/geometry.domain';
-
-const TIMEOUT_MS = 20_000;
+import type { PrismaService } from '../../src/database/prisma.service';
+import type { ReferenceData } from '../../src/reference/reference-data';
+import { startRoutingHarness, type RoutingHarness } from '../support/routing-harness';
 
 describe('routing dispatch on ticket.received', () => {
-  let sut: TestApp<RoutingConfig>;
+  let h: RoutingHarness;
   let prisma: PrismaService;
   let reference: ReferenceData;
-  let producer: Producer;
-  let collector: Consumer;
-  /** Every ticket.dispatched.v1 published on the ticket topic, with its subject. */
-  const dispatched: { subject: string; data: TicketDispatchedV1 }[] = [];
-  let serial = 0;
 
   beforeAll(async () => {
-    sut = await startTestApp({
-      service: SERVICE,
-      configSchema: routingConfigSchema,
-      appModule: (config) => AppModule.forRoot(config),
-      migrationsDir: join(__dirname, '../../prisma/migrations'),
-    });
-    prisma = sut.app.get(PrismaService);
-    reference = sut.app.get(ReferenceData);
-    const kafka = createKafka({ brokers: sut.config.KAFKA_BROKERS, clientId: 'dispatch-spec' });
-    producer = createProducer(kafka);
-    await producer.connect();
-    collector = kafka.consumer({ groupId: `dispatch-spec-${randomUUID()}`, allowAutoTopicCreation: true });
-    await collector.connect();
-    await collector.subscribe({ topic: TOPICS.ticket, fromBeginning: true });
-    await collector.run({
-      eachMessage: ({ message }) => {
-        const envelope = fromKafkaHeaders(message.headers ?? {});
-        if (envelope?.type === 'ticket.dispatched.v1' && message.value) {
-          dispatched.push({
-            subject: envelope.subject,
-            data: JSON.parse(message.value.toString()) as TicketDispatchedV1,
-          });
-        }
-        return Promise.resolve();
-      },
-    });
+    h = await startRoutingHarness();
+    prisma = h.prisma;
+    reference = h.reference();
   }, 60_000);
 
   afterAll(async () => {
-    await collector?.disconnect();
-    await producer?.disconnect();
-    await sut?.close();
+    await h?.close();
   }, 60_000);
 
-  function received(overrides: Partial<TicketReceivedV1> = {}): TicketReceivedV1 {
-    serial += 1;
-    return ticketReceivedV1.schema.parse({
-      ticketId: `T-${randomUUID()}`,
-      number: `20261121${String(serial).padStart(6, '0')}`,
-      channel: 'hotline',
-      requestType: 'complaint',
-      categoryCode: null,
-      urgency: 'general',
-      content: '楼下夜间施工噪音扰民',
-      location: {
-        districtCode: null,
-        streetCode: null,
-        communityCode: null,
-        address: null,
-        lng: null,
-        lat: null,
-      },
-      confidential: false,
-      receivedAt: new Date().toISOString(),
-      ...overrides,
-    });
-  }
-
+  const received = (overrides?: Partial<TicketReceivedV1>): TicketReceivedV1 => h.received(overrides);
   /** Produces the event as intake's relay would; returns its CloudEvents id. */
-  async function produce(event: TicketReceivedV1, eventId: string = randomUUID()): Promise<string> {
-    await producer.send({
-      topic: TOPICS.ticket,
-      messages: [
-        {
-          key: event.ticketId,
-          value: JSON.stringify(event),
-          headers: toKafkaHeaders({
-            id: eventId,
-            type: 'ticket.received.v1',
-            source: 'jsjb/intake',
-            subject: event.ticketId,
-            time: new Date().toISOString(),
-          }),
-        },
-      ],
-    });
-    return eventId;
-  }
-
-  async function processed(eventId: string): Promise<void> {
-    await waitFor(async () => (await prisma.processedEvent.count({ where: { eventId } })) === 1, {
-      description: `event ${eventId} in the inbox`,
-      timeoutMs: TIMEOUT_MS,
-    });
-  }
+  const produce = (event: TicketReceivedV1, eventId?: string): Promise<string> =>
+    h.produce('ticket.received.v1', event.ticketId, event, eventId);
+  const processed = (eventId: string): Promise<void> => h.processed(eventId);
+  const item = (predicate: (item: CatalogueItem) => boolean): CatalogueItem => h.item(predicate);
+  const pointInGrid = (n: number) => h.pointInGrid(n);
 
   async function publishedDispatch(ticketId: string): Promise<TicketDispatchedV1> {
-    const found = await waitFor(() => dispatched.find((d) => d.subject === ticketId), {
-      description: `ticket.dispatched.v1 for ${ticketId} on ${TOPICS.ticket}`,
-      timeoutMs: TIMEOUT_MS,
-    });
-    return found.data;
-  }
-
-  function item(predicate: (item: CatalogueItem) => boolean): CatalogueItem {
-    const found = reference.catalogue.items.find(predicate);
-    if (!found) throw new Error('no such catalogue item');
-    return found;
-  }
-
-  /** An interior point of a grid of the sample city, and where the index puts it. */
-  function pointInGrid(n: number): { lng: number; lat: number; streetCode: string; districtCode: string } {
-    const grid = reference.territory.areas.filter((a) => a.level === 'grid')[n];
-    if (!grid) throw new Error('no such grid');
-    const [lng = 0, lat = 0] = interiorPoint(grid.geometry);
-    const location = reference.index.locate(lng, lat);
-    expect(location?.grid.code).toBe(grid.code);
-    return { lng, lat, streetCode: location?.street.code ?? '', districtCode: location?.district.code ?? '' };
+    return (await h.event('ticket.dispatched.v1', ticketId)).data as unknown as TicketDispatchedV1;
   }
 
   it('dispatches a territorial matter to the street of the grid, copied to its district government', async () => {
@@ -151,14 +48,20 @@ describe('routing dispatch on ticket.received', () => {
     expect(published.assignments[0]).toMatchObject({ unitId: lead, role: 'lead' });
     expect(published.assignments.filter((a) => a.role === 'copy').map((a) => a.unitId)).toEqual([copy]);
     expect(published.assignments.filter((a) => a.role === 'co').map((a) => a.unitId)).toEqual(
-      noise.coHandlers.map((sector) => `city-${sector}`),
+      // The district's own bureau (区级部门) where it has one, else the city-level department.
+      noise.coHandlers.map(
+        (sector) => reference.directory.department(sector, point.districtCode)?.id ?? `city-${sector}`,
+      ),
     );
 
     const rows = await prisma.assignment.findMany({ where: { ticketId: event.ticketId } });
     expect(rows.map((r) => ({ id: r.id, unitId: r.unitId, role: r.role })).sort(byId)).toEqual(
       published.assignments.map((a) => ({ id: a.assignmentId, unitId: a.unitId, role: a.role })).sort(byId),
     );
-    expect(rows.every((r) => r.status === 'dispatched' && r.rule === published.rule)).toBe(true);
+    expect(rows.every((r) => r.rule === published.rule)).toBe(true);
+    expect(rows.map((r) => [r.role, r.status]).sort()).toEqual(
+      published.assignments.map((a) => [a.role, a.role === 'copy' ? 'copied' : 'dispatched']).sort(),
+    );
     const ticket = await prisma.routingTicket.findUnique({ where: { ticketId: event.ticketId } });
     expect(ticket).toMatchObject({ status: 'dispatched', categoryCode: noise.code, number: event.number });
   });
