@@ -291,6 +291,102 @@ export function checkWorkload(workload: unknown, where: string): string[] {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Secrets: what the workloads take from them, and what secrets.example.yaml shows
+// ---------------------------------------------------------------------------------------------
+
+export interface SecretKeyRef {
+  /** Where it is read: workload, container and variable. */
+  at: string;
+  name: string;
+  key: string;
+  optional: boolean;
+}
+
+/** The containers (init containers too) of a workload's pod template, with a label each. */
+function podContainers(workload: Dict, where: string): Array<{ container: Dict; at: string }> {
+  const pod = podSpecOf(workload) ?? {};
+  const name = `${where} ${workloadName(workload)}`;
+  return [
+    ...list(pod.initContainers).map((entry) => ({ entry, kind: 'init container' })),
+    ...list(pod.containers).map((entry) => ({ entry, kind: 'container' })),
+  ].flatMap(({ entry, kind }, index) => {
+    const container = dict(entry);
+    if (!container) return [];
+    return [{ container, at: `${name} ${kind} "${text(container.name) ?? `#${index}`}"` }];
+  });
+}
+
+/** Every `env[].valueFrom.secretKeyRef` of a workload's containers (init containers included). */
+export function secretKeyRefs(workload: unknown, where: string): SecretKeyRef[] {
+  if (!isWorkload(workload)) return [];
+  return podContainers(workload, where).flatMap(({ container, at }) =>
+    list(container.env).flatMap((entry) => {
+      const ref = dict(pathGet(entry, 'valueFrom', 'secretKeyRef'));
+      if (!ref) return [];
+      return [
+        {
+          at: `${at} env ${text(pathGet(entry, 'name')) ?? '?'}`,
+          name: text(ref.name) ?? '',
+          key: text(ref.key) ?? '',
+          optional: ref.optional === true,
+        },
+      ];
+    }),
+  );
+}
+
+/**
+ * Every container of the workload, init containers included (a `migrate` init container loads
+ * the same configuration), sets each of `variables` from a required Secret key: not a literal
+ * value a manifest would commit, not a ConfigMap, not `optional` (a missing Secret must stop the
+ * pod, not start it on a built-in default).
+ */
+export function checkSecretEnv(workload: unknown, where: string, variables: readonly string[]): string[] {
+  if (!isWorkload(workload)) return [`${where}: not a workload`];
+  const problems: string[] = [];
+  for (const { container, at } of podContainers(workload, where)) {
+    for (const variable of variables) {
+      const entries = list(container.env).filter((entry) => pathGet(entry, 'name') === variable);
+      const entry = entries[entries.length - 1];
+      const ref = dict(pathGet(entry, 'valueFrom', 'secretKeyRef'));
+      if (entry === undefined) problems.push(`${at}: does not set ${variable}`);
+      else if (pathGet(entry, 'value') !== undefined) problems.push(`${at}: ${variable} is a literal value`);
+      else if (!ref) problems.push(`${at}: ${variable} is not read from a Secret (valueFrom.secretKeyRef)`);
+      else if (!text(ref.name) || !text(ref.key)) problems.push(`${at}: ${variable} names no Secret and key`);
+      else if (ref.optional === true) problems.push(`${at}: ${variable} comes from an optional Secret key`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Every Secret key the workloads read is shown, as a placeholder, by a Secret of the example
+ * documents (under stringData or data), so whoever deploys knows what to create.
+ */
+export function checkSecretRefsDocumented(
+  refs: readonly SecretKeyRef[],
+  examples: readonly unknown[],
+  where: string,
+): string[] {
+  const keys = new Map<string, Set<string>>();
+  for (const doc of examples) {
+    if (pathGet(doc, 'kind') !== 'Secret') continue;
+    const name = text(pathGet(doc, 'metadata', 'name')) ?? '';
+    const found = keys.get(name) ?? new Set<string>();
+    for (const field of ['stringData', 'data'] as const) {
+      for (const key of Object.keys(dict(pathGet(doc, field)) ?? {})) found.add(key);
+    }
+    keys.set(name, found);
+  }
+  return refs.flatMap((ref) => {
+    const known = keys.get(ref.name);
+    if (!known) return [`${ref.at}: Secret ${ref.name} is not in ${where}`];
+    if (!known.has(ref.key)) return [`${ref.at}: Secret ${ref.name} in ${where} has no key ${ref.key}`];
+    return [];
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 // Overlay patches: they may change values, never take probes, limits or security away
 // ---------------------------------------------------------------------------------------------
 
@@ -801,6 +897,51 @@ export function checkSharedImageBuilds(compose: unknown, where: string, rules: S
     }
     if (!composeContainerPorts(service).includes(port)) {
       problems.push(`${at}: publishes no container port ${port}`);
+    }
+  }
+  return problems;
+}
+
+/** `${NAME:?message}` as compose writes it: the whole value, an interpolation with its operator. */
+const COMPOSE_INTERPOLATION = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-?+])?([^}]*)\}$/;
+
+/**
+ * Each of `services` passes each of `variables` from the host environment as a required value,
+ * `${NAME:?message}`: compose stops with the message when it is unset or empty. A literal or a
+ * `${NAME:-default}` would start every such stack with the same, publicly known value.
+ */
+export function checkComposeRequiredEnv(
+  compose: unknown,
+  where: string,
+  rules: { services: readonly string[]; variables: readonly string[] },
+): string[] {
+  const problems: string[] = [];
+  for (const name of rules.services) {
+    const at = `${where} service ${name}`;
+    const service = pathGet(compose, 'services', name);
+    if (!isDict(service)) {
+      problems.push(`${at}: no such service`);
+      continue;
+    }
+    const environment = composeMap(service.environment);
+    for (const variable of rules.variables) {
+      const value = environment.get(variable);
+      if (!environment.has(variable)) {
+        problems.push(`${at}: environment does not set ${variable}`);
+        continue;
+      }
+      const match = value === undefined ? null : COMPOSE_INTERPOLATION.exec(value);
+      if (!match) {
+        problems.push(`${at}: ${variable}=${show(value)} is not \${${variable}:?message}`);
+      } else if (match[1] !== variable) {
+        problems.push(`${at}: ${variable} reads \${${match[1] ?? ''}} instead`);
+      } else if (match[2] !== ':?') {
+        problems.push(
+          `${at}: ${variable} is not required (\${${variable}${match[2] ?? ''}...}, expected :?)`,
+        );
+      } else if ((match[3] ?? '').trim() === '') {
+        problems.push(`${at}: ${variable} is required without a message saying how to set it`);
+      }
     }
   }
   return problems;

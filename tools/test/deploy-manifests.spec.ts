@@ -1,8 +1,10 @@
 // The deployment descriptors, checked statically: every YAML file parses; Kubernetes workloads
 // have probes, limits and a non-root security context (and overlays cannot take them away);
-// kustomizations list only existing files; compose services are health-checked and wait for
-// healthy dependencies and build each service from docker/service.Dockerfile with its APP and
-// PORT; that one Dockerfile is multi-stage, node:22-slim and non-root, scopes its build arguments
+// kustomizations list only existing files; every container of the services, init containers
+// too, reads AUTH_JWT_SECRET from a Secret that secrets.example.yaml shows (production refuses the
+// development key); compose services are health-checked, wait for healthy dependencies, require
+// AUTH_JWT_SECRET from the host and build each service from docker/service.Dockerfile with its APP
+// and PORT; that one Dockerfile is multi-stage, node:22-slim and non-root, scopes its build arguments
 // per stage and rejects a missing or unknown APP or PORT (its guard and its start command are run
 // through /bin/sh). The last block proves the checkers fail on broken manifests, so a green run
 // means something.
@@ -22,11 +24,14 @@ import {
   argGuards,
   checkArgScopes,
   checkCompose,
+  checkComposeRequiredEnv,
   checkDockerfile,
   checkRequiredArg,
   checkSharedImageBuilds,
   checkJsonPatch,
   checkKustomization,
+  checkSecretEnv,
+  checkSecretRefsDocumented,
   checkWorkload,
   checkWorkloadPatch,
   declaredArgs,
@@ -47,6 +52,7 @@ import {
   parseQuantity,
   parseYaml,
   pathGet,
+  secretKeyRefs,
   text,
   type Dict,
   type DockerInstruction,
@@ -61,6 +67,10 @@ const APPS = [
 ] as const;
 
 const DOCKERFILE = 'docker/service.Dockerfile';
+
+/** Configuration a production service refuses to default: each deployment must supply it. */
+const REQUIRED_SECRETS = ['AUTH_JWT_SECRET'] as const;
+const SECRETS_EXAMPLE = 'k8s/base/secrets.example.yaml';
 
 /** A RUN's shell script: its arguments without the leading --mount/--network flags. */
 const runScript = (run: DockerInstruction): string => run.args.replace(/^(--\S+\s+)*/, '');
@@ -208,6 +218,14 @@ function baseDocument(kind: string, name: string): Dict {
   throw new Error(`k8s/base has no ${kind}/${name}`);
 }
 
+/** The workloads the base kustomization lists, with their files. */
+function baseWorkloads(): Array<{ file: string; doc: Dict }> {
+  return referencedFiles('k8s/base/kustomization.yaml')
+    .resources.filter((file) => /\.ya?ml$/.test(file))
+    .flatMap((file) => documentsOf(file).map((doc) => ({ file, doc })))
+    .filter((entry): entry is { file: string; doc: Dict } => isWorkload(entry.doc));
+}
+
 function configLiterals(kustomizationFile: string): Map<string, string> {
   const values = new Map<string, string>();
   for (const generator of list(pathGet(documentsOf(kustomizationFile)[0], 'configMapGenerator'))) {
@@ -314,6 +332,35 @@ describe('k8s/', () => {
     expect(problems).toEqual([]);
   });
 
+  it('every base workload container, init containers too, reads AUTH_JWT_SECRET from a required Secret key', () => {
+    // NODE_ENV=production (jsjb-config) refuses the development key, migrate included.
+    expect(configLiterals('k8s/base/kustomization.yaml').get('NODE_ENV')).toBe('production');
+    const workloads = baseWorkloads();
+    expect(workloads.map(({ doc }) => pathGet(doc, 'metadata', 'name'))).toEqual(
+      expect.arrayContaining(APPS.map(({ app }) => app)),
+    );
+    expect(workloads.flatMap(({ file, doc }) => checkSecretEnv(doc, file, REQUIRED_SECRETS))).toEqual([]);
+  });
+
+  it(`every Secret key the base workloads read is shown in ${SECRETS_EXAMPLE}`, () => {
+    const refs = baseWorkloads().flatMap(({ file, doc }) => secretKeyRefs(doc, file));
+    expect(refs.map((ref) => ref.name)).toEqual(expect.arrayContaining(['jsjb-redis', 'jsjb-auth']));
+    expect(checkSecretRefsDocumented(refs, documentsOf(SECRETS_EXAMPLE), SECRETS_EXAMPLE)).toEqual([]);
+  });
+
+  it(`${SECRETS_EXAMPLE} holds placeholders only`, () => {
+    for (const doc of documentsOf(SECRETS_EXAMPLE)) {
+      expect(pathGet(doc, 'kind')).toBe('Secret');
+      expect(pathGet(doc, 'data')).toBeUndefined();
+      for (const value of Object.values(dict(pathGet(doc, 'stringData')) ?? {})) {
+        expect(String(value)).toContain('CHANGE-ME');
+      }
+    }
+    // Too short for AUTH_JWT_SECRET (at least 32 characters): applied as is, nothing starts.
+    const auth = documentsOf(SECRETS_EXAMPLE).find((doc) => pathGet(doc, 'metadata', 'name') === 'jsjb-auth');
+    expect(String(pathGet(auth, 'stringData', 'jwt-secret')).length).toBeLessThan(32);
+  });
+
   it('overlay Deployment patches keep requests within limits', () => {
     for (const overlay of ['dev', 'prod']) {
       for (const patchFile of referencedFiles(`k8s/overlays/${overlay}/kustomization.yaml`).patches) {
@@ -384,6 +431,9 @@ describe('k8s/', () => {
           secretKeyRef: { name: `jsjb-${app}-db`, key: 'url' },
         });
         expect(envValue(target, 'REDIS_URL')).toEqual({ secretKeyRef: { name: 'jsjb-redis', key: 'url' } });
+        expect(envValue(target, 'AUTH_JWT_SECRET')).toEqual({
+          secretKeyRef: { name: 'jsjb-auth', key: 'jwt-secret' },
+        });
         expect(pathGet(target, 'envFrom', 0, 'configMapRef', 'name')).toBe('jsjb-config');
       }
       expect(pathGet(pod, 'securityContext', 'seccompProfile', 'type')).toBe('RuntimeDefault');
@@ -451,6 +501,11 @@ describe('docker-compose.yml', () => {
     for (const { app } of APPS) expect(sql).toMatch(new RegExp(`CREATE DATABASE jsjb_${app}\\b`));
   });
 
+  it('requires AUTH_JWT_SECRET from the host environment for every service (no default, no literal)', () => {
+    const rules = { services: APPS.map(({ app }) => app), variables: REQUIRED_SECRETS };
+    expect(checkComposeRequiredEnv(compose(), 'docker-compose.yml', rules)).toEqual([]);
+  });
+
   it('builds every service from docker/service.Dockerfile with its own APP and PORT', () => {
     expect(
       checkSharedImageBuilds(compose(), 'docker-compose.yml', { dockerfile: DOCKERFILE, apps: APPS }),
@@ -467,6 +522,8 @@ describe('docker-compose.yml', () => {
     expect(String(env.REDIS_URL)).toMatch(/^redis:\/\/redis:6379/);
     expect(env.KAFKA_BROKERS).toBe('kafka:9092');
     expect(env.MIGRATE_ON_START).toBe('true');
+    // Production mode, which is why AUTH_JWT_SECRET must come from the host.
+    expect(env.NODE_ENV).toBe('production');
     expect(Object.keys(dict(service?.depends_on) ?? {}).sort()).toEqual(['kafka', 'postgres', 'redis']);
   });
 });
@@ -710,6 +767,105 @@ describe('the checks catch broken manifests', () => {
     delete app(job).livenessProbe;
     delete app(job).readinessProbe;
     expect(checkWorkload(job, 'job')).toEqual([]);
+  });
+
+  it('rejects a required secret that is missing, literal, from a ConfigMap or optional, in any container', () => {
+    const env = (container: Dict): Dict[] => list(container.env).filter(isDict);
+    const authEntry = (container: Dict): Dict => {
+      const entry = env(container).find((item) => item.name === 'AUTH_JWT_SECRET');
+      if (!entry) throw new Error('no AUTH_JWT_SECRET');
+      return entry;
+    };
+    expect(checkSecretEnv(goodDeployment(), 'good', REQUIRED_SECRETS)).toEqual([]);
+    const cases: Array<[string, (deployment: Dict) => void]> = [
+      [
+        'init container "migrate": does not set AUTH_JWT_SECRET',
+        (d) => (migrate(d).env = env(migrate(d)).filter((item) => item.name !== 'AUTH_JWT_SECRET')),
+      ],
+      [
+        'container "app": AUTH_JWT_SECRET is a literal value',
+        (d) => {
+          const entry = authEntry(app(d));
+          delete entry.valueFrom;
+          entry.value = 'x'.repeat(40);
+        },
+      ],
+      [
+        'container "app": AUTH_JWT_SECRET is not read from a Secret',
+        (d) => (authEntry(app(d)).valueFrom = { configMapKeyRef: { name: 'jsjb-config', key: 'k' } }),
+      ],
+      [
+        'init container "migrate": AUTH_JWT_SECRET comes from an optional Secret key',
+        (d) => (dictAt(authEntry(migrate(d)), 'valueFrom', 'secretKeyRef').optional = true),
+      ],
+      [
+        'container "app": AUTH_JWT_SECRET names no Secret and key',
+        (d) => delete dictAt(authEntry(app(d)), 'valueFrom', 'secretKeyRef').key,
+      ],
+    ];
+    for (const [expected, breakIt] of cases) {
+      const deployment = goodDeployment();
+      breakIt(deployment);
+      expect(checkSecretEnv(deployment, 'broken', REQUIRED_SECRETS)).toEqual([
+        expect.stringContaining(expected),
+      ]);
+    }
+  });
+
+  it('rejects Secret keys that the example does not show', () => {
+    const examples = documentsOf(SECRETS_EXAMPLE);
+    const deployment = goodDeployment();
+    expect(checkSecretRefsDocumented(secretKeyRefs(deployment, 'good'), examples, 'example')).toEqual([]);
+    const ref = (d: Dict, variable: string): Dict => {
+      const entry = list(app(d).env).find((item) => pathGet(item, 'name') === variable);
+      return dictAt(entry, 'valueFrom', 'secretKeyRef');
+    };
+    ref(deployment, 'AUTH_JWT_SECRET').name = 'jsjb-jwt';
+    ref(deployment, 'REDIS_URL').key = 'uri';
+    expect(checkSecretRefsDocumented(secretKeyRefs(deployment, 'broken'), examples, 'example')).toEqual([
+      expect.stringContaining('container "app" env REDIS_URL: Secret jsjb-redis in example has no key uri'),
+      expect.stringContaining('container "app" env AUTH_JWT_SECRET: Secret jsjb-jwt is not in example'),
+    ]);
+    // The example without the jsjb-auth Secret: both containers' references are reported.
+    const withoutAuth = examples.filter((doc) => pathGet(doc, 'metadata', 'name') !== 'jsjb-auth');
+    expect(
+      checkSecretRefsDocumented(secretKeyRefs(goodDeployment(), 'good'), withoutAuth, 'example'),
+    ).toEqual([
+      expect.stringContaining('init container "migrate" env AUTH_JWT_SECRET: Secret jsjb-auth is not in'),
+      expect.stringContaining('container "app" env AUTH_JWT_SECRET: Secret jsjb-auth is not in'),
+    ]);
+  });
+
+  it('rejects compose services that do not require AUTH_JWT_SECRET from the host', () => {
+    const rules = { services: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'], variables: REQUIRED_SECRETS };
+    const service = (value: string | undefined): Dict => ({
+      environment: value === undefined ? { PORT: 1 } : { AUTH_JWT_SECRET: value },
+    });
+    const compose = {
+      services: {
+        a: service(undefined),
+        b: service('x'.repeat(40)),
+        c: service('${AUTH_JWT_SECRET:-jsjb-development-secret-never-use-in-production}'),
+        d: service('${AUTH_JWT_SECRET}'),
+        e: service('${AUTH_JWT_SECRET?set it}'),
+        f: service('${AUTH_JWT_SECRET:?}'),
+        g: service('${JWT_SECRET:?set it}'),
+        // Control: the list form, required with a message.
+        h: { environment: ['PORT=1', 'AUTH_JWT_SECRET=${AUTH_JWT_SECRET:?set it}'] },
+      },
+    };
+    expect(checkComposeRequiredEnv(compose, 'compose', rules)).toEqual([
+      'compose service a: environment does not set AUTH_JWT_SECRET',
+      expect.stringContaining('compose service b: AUTH_JWT_SECRET="xxxx'),
+      'compose service c: AUTH_JWT_SECRET is not required (${AUTH_JWT_SECRET:-...}, expected :?)',
+      'compose service d: AUTH_JWT_SECRET is not required (${AUTH_JWT_SECRET...}, expected :?)',
+      'compose service e: AUTH_JWT_SECRET is not required (${AUTH_JWT_SECRET?...}, expected :?)',
+      'compose service f: AUTH_JWT_SECRET is required without a message saying how to set it',
+      'compose service g: AUTH_JWT_SECRET reads ${JWT_SECRET} instead',
+    ]);
+    expect(
+      checkComposeRequiredEnv({ services: {} }, 'empty', { services: ['intake'], variables: [] }),
+    ).toEqual(['empty service intake: no such service']);
   });
 
   it('rejects overlay patches that delete or weaken protections, accepts ones that change values', () => {
