@@ -1,4 +1,5 @@
 import { eventCatalog, type PayloadOf } from './event-definition';
+import { ticketClosedDirectlyV1, ticketDivertedV1, ticketMergedV1, ticketRatedV1 } from './intake.events';
 import { catalogueChangedV1, territoryChangedV1, unitsChangedV1 } from './reference.events';
 import { ticketDispatchedV1, ticketReceivedV1 } from './ticket.events';
 import { whistleBlownV1, whistleCheckedInV1, whistleClosedV1 } from './whistle.events';
@@ -18,6 +19,9 @@ import {
 /** Every event the services exchange, by type. A new incompatible payload is a new version. */
 export const EVENTS = eventCatalog([
   ticketReceivedV1,
+  ticketClosedDirectlyV1,
+  ticketDivertedV1,
+  ticketMergedV1,
   ticketDispatchedV1,
   assignmentSignedV1,
   assignmentReturnedV1,
@@ -29,6 +33,7 @@ export const EVENTS = eventCatalog([
   extensionDecidedV1,
   ticketRepliedV1,
   ticketReopenedV1,
+  ticketRatedV1,
   whistleBlownV1,
   whistleCheckedInV1,
   whistleClosedV1,
@@ -40,6 +45,10 @@ export const EVENTS = eventCatalog([
 export type EventType = keyof typeof EVENTS;
 export type EventPayload<T extends EventType> = PayloadOf<(typeof EVENTS)[T]>;
 export type TicketReceivedV1 = EventPayload<'ticket.received.v1'>;
+export type TicketClosedDirectlyV1 = EventPayload<'ticket.closed-directly.v1'>;
+export type TicketDivertedV1 = EventPayload<'ticket.diverted.v1'>;
+export type TicketMergedV1 = EventPayload<'ticket.merged.v1'>;
+export type TicketRatedV1 = EventPayload<'ticket.rated.v1'>;
 export type TicketDispatchedV1 = EventPayload<'ticket.dispatched.v1'>;
 export type AssignmentSignedV1 = EventPayload<'assignment.signed.v1'>;
 export type AssignmentReturnedV1 = EventPayload<'assignment.returned.v1'>;

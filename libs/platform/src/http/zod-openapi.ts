@@ -17,11 +17,23 @@ export function openApiSchema(schema: z.ZodType): SchemaObject {
   });
 }
 
-/** Documents a route's JSON body with the zod schema its controller parses it with. */
-export function ApiZodBody(schema: z.ZodType, description?: string): MethodDecorator {
-  return ApiBody({ schema: openApiSchema(schema), ...(description ? { description } : {}) } as Parameters<
-    typeof ApiBody
-  >[0]);
+/** An OpenAPI example: a short summary and the value. */
+export interface ApiExample {
+  summary: string;
+  value: unknown;
+}
+
+/** Documents a route's JSON body with the zod schema its controller parses it with, and named examples. */
+export function ApiZodBody(
+  schema: z.ZodType,
+  description?: string,
+  examples?: Record<string, ApiExample>,
+): MethodDecorator {
+  return ApiBody({
+    schema: openApiSchema(schema),
+    ...(description ? { description } : {}),
+    ...(examples ? { examples } : {}),
+  } as Parameters<typeof ApiBody>[0]);
 }
 
 /** Documents each field of a zod object schema as an optional query parameter. */
