@@ -1,4 +1,4 @@
-import { DEFAULT_TIME_LIMITS, REQUEST_TYPES } from '@jsjb/contracts';
+import { DEFAULT_TIME_LIMITS, DIVERSION_REASONS, REQUEST_TYPES } from '@jsjb/contracts';
 import {
   formatOpen311DateTime,
   maskPersonalData,
@@ -187,6 +187,17 @@ describe('requests: a ticket as a service request', () => {
     expect(open311StatusOf(view)).toBe(expected);
     expect(open311StatusNotes(view)).toBe(notes);
     expectValidBothWays('serviceRequests', [toOpen311ServiceRequest(view)]);
+  });
+
+  it('tells the resident something specific for every diversion reason, and not for unknown ones', () => {
+    const notes = DIVERSION_REASONS.map((diversionReason) =>
+      open311StatusNotes(ticketView({ status: 'diverted', diversionReason })),
+    );
+    expect(new Set(notes).size).toBe(DIVERSION_REASONS.length);
+    expect(notes).not.toContain('已按规定分流办理');
+    expect(open311StatusNotes(ticketView({ status: 'diverted', diversionReason: 'toString' }))).toBe(
+      '已按规定分流办理',
+    );
   });
 
   it('covers every lifecycle status', () => {

@@ -1,4 +1,4 @@
-import { REQUEST_TYPES, type URGENCY_CLASSES } from '@jsjb/contracts';
+import { type DIVERSION_REASONS, REQUEST_TYPES, type URGENCY_CLASSES } from '@jsjb/contracts';
 import {
   GEOREPORT_V2_SPECIFICATION,
   OPEN311_STATUSES,
@@ -252,7 +252,8 @@ export interface Open311RenderOptions {
 /** The service of a ticket not (yet) classified under a catalogue item. */
 export const UNCLASSIFIED_SERVICE = { code: 'unclassified', name: '待分类' } as const;
 
-const DIVERSION_NOTES: Readonly<Record<string, string>> = {
+/** 分流 — what residents are told for each diversion reason. */
+const DIVERSION_NOTES: Readonly<Record<(typeof DIVERSION_REASONS)[number], string>> = {
   'emergency-110': '属紧急情况，已转 110 处置',
   'emergency-119': '属紧急情况，已转 119 处置',
   'emergency-120': '属紧急情况，已转 120 处置',
@@ -302,10 +303,9 @@ export function open311StatusNotes(view: Open311TicketView): string {
     case 'merged':
       return view.masterNumber ? `已并入工单 ${view.masterNumber}` : '已并入其他工单';
     case 'diverted':
-      return (
-        (view.diversionReason !== null ? DIVERSION_NOTES[view.diversionReason] : undefined) ??
-        '已按规定分流办理'
-      );
+      return isDiversionReason(view.diversionReason)
+        ? DIVERSION_NOTES[view.diversionReason]
+        : '已按规定分流办理';
   }
 }
 
@@ -768,6 +768,10 @@ function checkAttributeValue(attribute: Open311Attribute, values: readonly strin
     case 'datetime':
       return valid(parseOpen311DateTime(one) !== null, 'must be an ISO 8601 datetime with a timezone');
   }
+}
+
+function isDiversionReason(value: string | null): value is (typeof DIVERSION_REASONS)[number] {
+  return value !== null && Object.hasOwn(DIVERSION_NOTES, value);
 }
 
 function isRequestType(value: string): value is RequestType {
