@@ -4,6 +4,7 @@ import { MessagingModule } from '@jsjb/messaging';
 import { DatabaseModule, PlatformModule, RedisModule } from '@jsjb/platform';
 import type { IntakeConfig } from './config';
 import { PrismaService } from './database/prisma.service';
+import { ReferenceModule } from './reference/reference.module';
 
 export const SERVICE = 'intake';
 
@@ -20,9 +21,10 @@ export class AppModule {
           service: SERVICE,
           config,
           catalog: EVENTS,
-          consumes: [],
+          consumes: ['territory.changed.v1', 'units.changed.v1', 'catalogue.changed.v1'],
           database: PrismaService,
         }),
+        ReferenceModule,
       ],
     };
   }
