@@ -4,6 +4,7 @@ import { MessagingModule } from '@jsjb/messaging';
 import { DatabaseModule, PlatformModule, RedisModule } from '@jsjb/platform';
 import type { IntakeConfig } from './config';
 import { PrismaService } from './database/prisma.service';
+import { Open311Module } from './open311/open311.module';
 import { ReferenceModule } from './reference/reference.module';
 
 export const SERVICE = 'intake';
@@ -25,6 +26,7 @@ export class AppModule {
           database: PrismaService,
         }),
         ReferenceModule,
+        Open311Module,
       ],
     };
   }

@@ -9,6 +9,8 @@ import {
   parseOpen311DateTime,
   parseOpen311Format,
   parseRequestsQuery,
+  splitOpen311Resource,
+  checkJurisdiction,
   TICKET_LIFECYCLE_STATUSES,
   toOpen311Discovery,
   toOpen311RequestCreated,
@@ -58,7 +60,6 @@ function ticketView(overrides: Partial<Open311TicketView> = {}): Open311TicketVi
     mediaUrls: ['media/ab12.jpg', 'https://media.example.org/ab12.jpg'],
     leadUnitName: '朝阳区住房和城乡建设委员会',
     replyDueAt: new Date('2026-03-02T01:00:00Z'),
-    callbackDone: false,
     masterNumber: null,
     diversionReason: null,
     receivedAt: new Date('2026-03-01T01:00:00.456Z'),
@@ -168,13 +169,16 @@ describe('requests: a ticket as a service request', () => {
   });
 
   const cases: [TicketLifecycleStatus, Partial<Open311TicketView>, 'open' | 'closed', string][] = [
-    ['received', { leadUnitName: null }, 'open', '已受理，等待派单'],
+    ['pending', { leadUnitName: null }, 'open', '已受理，正在核实'],
+    ['forwarded', { leadUnitName: null }, 'open', '已受理，等待派单'],
     ['dispatched', {}, 'open', '已派至朝阳区住房和城乡建设委员会'],
     ['dispatched', { leadUnitName: null }, 'open', '已派单'],
     ['in-progress', {}, 'open', '朝阳区住房和城乡建设委员会正在办理'],
-    ['replied', {}, 'open', '朝阳区住房和城乡建设委员会已答复，等待回访'],
-    ['replied', { callbackDone: true }, 'closed', '已答复并完成回访'],
-    ['closed', {}, 'closed', '已办结'],
+    ['in-progress', { leadUnitName: null }, 'open', '正在办理'],
+    ['replied', {}, 'closed', '朝阳区住房和城乡建设委员会已答复，等待回访'],
+    ['replied', { leadUnitName: null }, 'closed', '已答复，等待回访'],
+    ['rated', {}, 'closed', '已答复并完成回访'],
+    ['answered', {}, 'closed', '已直接答复'],
     ['merged', { masterNumber: '20260228000007' }, 'closed', '已并入工单 20260228000007'],
     ['merged', {}, 'closed', '已并入其他工单'],
     ['diverted', { diversionReason: 'emergency-119' }, 'closed', '属紧急情况，已转 119 处置'],
@@ -206,7 +210,7 @@ describe('requests: a ticket as a service request', () => {
 
   it('dates a closed request by its closing time and drops the deadline', () => {
     const closedAt = new Date('2026-03-05T06:00:00Z');
-    const sut = toOpen311ServiceRequest(ticketView({ status: 'closed', closedAt }));
+    const sut = toOpen311ServiceRequest(ticketView({ status: 'rated', closedAt }));
     expect(sut.updated_datetime).toBe('2026-03-05T06:00:00Z');
     expect(sut.expected_datetime).toBeNull();
     const withoutClosedAt = toOpen311ServiceRequest(ticketView({ status: 'merged', closedAt: null }));
@@ -309,6 +313,30 @@ describe('formats, discovery, POST answer and failures', () => {
     expect(parseOpen311Format('XML')).toBe('xml');
     expect(parseOpen311Format('html')).toBeNull();
     expect(parseOpen311Format(undefined)).toBeNull();
+  });
+
+  it('splits a resource segment on its last dot, since codes may hold dots', () => {
+    expect(splitOpen311Resource('urban.construction.night-work.json')).toEqual({
+      id: 'urban.construction.night-work',
+      format: 'json',
+    });
+    expect(splitOpen311Resource('20260301000042.XML')).toEqual({ id: '20260301000042', format: 'xml' });
+    for (const segment of ['20260301000042', '20260301000042.html', '.json', '0102.', '']) {
+      expect(splitOpen311Resource(segment)).toBeNull();
+    }
+  });
+
+  it('checks the jurisdiction of a read-only query', () => {
+    expect(checkJurisdiction('', 'city.gov')).toBeNull();
+    expect(checkJurisdiction('jurisdiction_id=city.gov', 'city.gov')).toBeNull();
+    expect(checkJurisdiction('jurisdiction_id=other.gov', undefined)).toBeNull();
+    expect(checkJurisdiction({ jurisdiction_id: 'other.gov' }, 'city.gov')).toEqual({
+      status: 404,
+      errors: [{ code: 404, description: 'jurisdiction_id other.gov was not found' }],
+    });
+    expect(
+      failure({ ok: false, failure: checkJurisdiction('jurisdiction_id=a&jurisdiction_id=b', 'a')! }).status,
+    ).toBe(400);
   });
 
   it('builds the discovery document, valid in JSON and XML', () => {
@@ -463,6 +491,17 @@ describe('parseCreateRequestForm', () => {
     expect(descriptions(sut)).toEqual(['api_key was not provided']);
   });
 
+  it('answers 403 for a key the caller refuses, before looking at the rest of the form', () => {
+    const isApiKeyValid = (key: string) => key === 'good';
+    const refused = failure(
+      parseCreateRequestForm('api_key=bad&service_code=nope', { findService, isApiKeyValid }),
+    );
+    expect(refused).toEqual({ status: 403, errors: [{ code: 403, description: 'api_key is not valid' }] });
+    expect(
+      value(parseCreateRequestForm(base.replace('xyz', 'good'), { findService, isApiKeyValid })).apiKey,
+    ).toBe('good');
+  });
+
   it('answers 400 without service_code and 404 for an unknown one (the specification’s POST errors)', () => {
     const missing = failure(parse('api_key=k&lat=1&long=2&description=x'));
     expect(missing).toEqual({
@@ -541,6 +580,16 @@ describe('parseCreateRequestForm', () => {
       'media_url must be an absolute http(s) URL',
     ]);
     expect(value(parse(`${base}&phone=%2B86+138-1234-5678`)).contact.phone).toBe('+86 138-1234-5678');
+  });
+
+  it('keeps the name within the 100 characters a ticket stores', () => {
+    const fifty = 'x'.repeat(50);
+    expect(descriptions(failure(parse(`${base}&first_name=${fifty}&last_name=${fifty}`)))).toEqual([
+      'first_name and last_name together are longer than 100 characters',
+    ]);
+    expect(value(parse(`${base}&first_name=${fifty}&last_name=${'y'.repeat(49)}`)).contact.name).toHaveLength(
+      100,
+    );
   });
 
   it('checks attributes against the service definition', () => {

@@ -1,4 +1,5 @@
 import { type DIVERSION_REASONS, REQUEST_TYPES, type URGENCY_CLASSES } from '@jsjb/contracts';
+import { CLOSED_STATUSES, TICKET_STATUSES, type TicketStatus } from '../tickets/ticket.domain';
 import {
   GEOREPORT_V2_SPECIFICATION,
   OPEN311_STATUSES,
@@ -61,6 +62,17 @@ function fail<T>(status: Open311Failure['status'], ...descriptions: string[]): O
 export function parseOpen311Format(extension: string | undefined): Open311Format | null {
   const format = extension?.toLowerCase();
   return format === 'json' || format === 'xml' ? format : null;
+}
+
+/**
+ * A path segment `{id}.{format}` split on its last dot, since ids may hold dots themselves
+ * (`urban.construction.night-work.json`): the id and the format, or null without a known format.
+ */
+export function splitOpen311Resource(segment: string): { id: string; format: Open311Format } | null {
+  const dot = segment.lastIndexOf('.');
+  if (dot <= 0) return null;
+  const format = parseOpen311Format(segment.slice(dot + 1));
+  return format ? { id: segment.slice(0, dot), format } : null;
 }
 
 // ---- Datetimes ----
@@ -200,17 +212,12 @@ export function toOpen311ServiceDefinition(item: Open311CatalogueItem): Open311S
 
 // ---- Requests: a ticket as a service request ----
 
-/** A ticket's lifecycle as intake tracks it. */
-export const TICKET_LIFECYCLE_STATUSES = [
-  'received',
-  'dispatched',
-  'in-progress',
-  'replied',
-  'closed',
-  'merged',
-  'diverted',
-] as const;
-export type TicketLifecycleStatus = (typeof TICKET_LIFECYCLE_STATUSES)[number];
+/**
+ * A ticket's lifecycle as intake tracks it: the ticket core's statuses (tickets/ticket.domain.ts),
+ * under the name this layer has used since before the core existed.
+ */
+export const TICKET_LIFECYCLE_STATUSES = TICKET_STATUSES;
+export type TicketLifecycleStatus = TicketStatus;
 
 /** What the public request view needs of a ticket. Holds unit names, never staff or caller data. */
 export interface Open311TicketView {
@@ -233,8 +240,6 @@ export interface Open311TicketView {
   leadUnitName: string | null;
   /** The reply deadline of the current cycle. */
   replyDueAt: Date | null;
-  /** 回访 — the callback for the current cycle recorded the resident's answers. */
-  callbackDone: boolean;
   /** For a merged (并单) ticket: the master ticket's number. */
   masterNumber: string | null;
   /** For a diverted (分流) ticket: the reason code (ticket.diverted.v1's `reason`). */
@@ -266,40 +271,33 @@ const DIVERSION_NOTES: Readonly<Record<(typeof DIVERSION_REASONS)[number], strin
 
 /**
  * GeoReport has two statuses: open ("it has been reported") and closed ("it has been resolved").
- * A ticket is resolved when it is closed (办结), merged into another (并单) or diverted to the
- * channel that handles it (分流); a replied ticket only once the callback (回访) is done, since an
- * unsatisfied callback can reopen it (重办). Until then it is open.
+ * Closed is what the ticket core calls closed (CLOSED_STATUSES): replied (办结, the unit answered
+ * the resident), rated (回访 done), answered at intake (直办), diverted (分流) or merged (并单). A
+ * reopened ticket (重办) is open again. One definition, so that GET requests' status filter (a
+ * database query) and the status shown agree.
  */
-export function open311StatusOf(view: Pick<Open311TicketView, 'status' | 'callbackDone'>): Open311Status {
-  switch (view.status) {
-    case 'received':
-    case 'dispatched':
-    case 'in-progress':
-      return 'open';
-    case 'replied':
-      return view.callbackDone ? 'closed' : 'open';
-    case 'closed':
-    case 'merged':
-    case 'diverted':
-      return 'closed';
-  }
+export function open311StatusOf(view: Pick<Open311TicketView, 'status'>): Open311Status {
+  return CLOSED_STATUSES.has(view.status) ? 'closed' : 'open';
 }
 
 /** The status note residents see: where the ticket is, in their words. */
 export function open311StatusNotes(view: Open311TicketView): string {
   const unit = view.leadUnitName?.trim() || null;
   switch (view.status) {
-    case 'received':
+    case 'pending':
+      return '已受理，正在核实';
+    case 'forwarded':
       return '已受理，等待派单';
     case 'dispatched':
       return unit ? `已派至${unit}` : '已派单';
     case 'in-progress':
       return unit ? `${unit}正在办理` : '正在办理';
     case 'replied':
-      if (view.callbackDone) return '已答复并完成回访';
       return unit ? `${unit}已答复，等待回访` : '已答复，等待回访';
-    case 'closed':
-      return '已办结';
+    case 'rated':
+      return '已答复并完成回访';
+    case 'answered':
+      return '已直接答复';
     case 'merged':
       return view.masterNumber ? `已并入工单 ${view.masterNumber}` : '已并入其他工单';
     case 'diverted':
@@ -493,6 +491,21 @@ class FormFields {
   }
 }
 
+/**
+ * The jurisdiction check of the read-only resources (services, service definitions, a request):
+ * null when the query names none or the one served, else the 404 failure.
+ */
+export function checkJurisdiction(
+  query: Open311FormInput,
+  jurisdictionId: string | undefined,
+): Open311Failure | null {
+  const fields = new FormFields(formEntries(query));
+  return (
+    jurisdictionFailure(fields, jurisdictionId) ??
+    (fields.errors.length > 0 ? open311Failure(400, ...fields.errors) : null)
+  );
+}
+
 /** The jurisdiction check: only one is served, and naming another one is a 404. */
 function jurisdictionFailure(fields: FormFields, jurisdictionId: string | undefined): Open311Failure | null {
   const given = fields.single('jurisdiction_id', 200);
@@ -509,6 +522,11 @@ export interface CreateRequestFormOptions {
   findService: (serviceCode: string) => Open311CatalogueItem | undefined;
   /** The jurisdiction served; a request naming another one gets 404. Unset: jurisdiction_id is ignored. */
   jurisdictionId?: string;
+  /**
+   * Checks the api_key right after its presence, so that a client without a valid key learns
+   * nothing about the rest of its form (403 before any 400 or 404). Unset: the caller checks it.
+   */
+  isApiKeyValid?: (apiKey: string) => boolean;
 }
 
 /** The caller's details as sent; personal data, to be stored and masked like any caller's. */
@@ -544,6 +562,8 @@ export interface CreateOpen311RequestCommand {
   attributes: Readonly<Record<string, string | readonly string[]>>;
 }
 
+/** A ticket keeps at most 100 characters of the caller's name. */
+const MAX_NAME_LENGTH = 100;
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^\+?[0-9][0-9 ()-]{2,19}$/;
@@ -566,6 +586,9 @@ export function parseCreateRequestForm(
   const apiKey = fields.single('api_key', 200);
   if (apiKey === undefined) {
     return fail(403, 'api_key was not provided');
+  }
+  if (options.isApiKeyValid && !options.isApiKeyValid(apiKey)) {
+    return fail(403, 'api_key is not valid');
   }
   const jurisdiction = jurisdictionFailure(fields, options.jurisdictionId);
   if (jurisdiction) {
@@ -672,10 +695,17 @@ function readContact(fields: FormFields): Open311Contact {
   if (phone !== null && !PHONE.test(phone)) {
     fields.reject('phone', 'phone is not a phone number');
   }
+  const name = personName(firstName, lastName);
+  if (name !== null && name.length > MAX_NAME_LENGTH) {
+    fields.reject(
+      'last_name',
+      `first_name and last_name together are longer than ${MAX_NAME_LENGTH} characters`,
+    );
+  }
   return {
     firstName,
     lastName,
-    name: personName(firstName, lastName),
+    name,
     phone,
     email,
     accountId: fields.single('account_id', 100) ?? null,

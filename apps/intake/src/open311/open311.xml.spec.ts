@@ -9,6 +9,7 @@ import {
   Open311XmlError,
   parseOpen311Xml,
   parseXmlElement,
+  renderOpen311,
   toOpen311Xml,
 } from './open311.xml';
 
@@ -308,5 +309,16 @@ describe('toOpen311Xml / parseOpen311Xml', () => {
         { name: 'c', children: [], text: '' },
       ],
     });
+  });
+
+  it('renders a response body with its Content-Type in either format', () => {
+    const errors = [{ code: 404, description: '未找到' }];
+    expect(renderOpen311('json', 'errors', errors)).toEqual({
+      contentType: 'application/json; charset=utf-8',
+      body: '[{"code":404,"description":"未找到"}]',
+    });
+    const xml = renderOpen311('xml', 'errors', errors);
+    expect(xml.contentType).toBe('text/xml; charset=utf-8');
+    expect(xml.body).toBe(toOpen311Xml('errors', errors));
   });
 });

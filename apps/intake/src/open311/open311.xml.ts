@@ -1,3 +1,4 @@
+import { JSON_CONTENT_TYPE, type Open311Format } from './open311.domain';
 import {
   OPEN311_SCHEMAS,
   type JsonSchema,
@@ -54,6 +55,20 @@ export const XML_CONTENT_TYPE = 'text/xml; charset=utf-8';
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 const INDENT = '  ';
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+/** A response body in the format the resource's extension named, with its Content-Type. */
+export function renderOpen311<K extends Open311DocumentKind>(
+  format: Open311Format,
+  kind: K,
+  document: Open311Documents[K],
+): { contentType: string; body: string } {
+  switch (format) {
+    case 'json':
+      return { contentType: JSON_CONTENT_TYPE, body: JSON.stringify(document) };
+    case 'xml':
+      return { contentType: XML_CONTENT_TYPE, body: toOpen311Xml(kind, document) };
+  }
+}
 
 /** The document as GeoReport v2 XML, with the UTF-8 declaration the specification asks for. */
 export function toOpen311Xml<K extends Open311DocumentKind>(kind: K, document: Open311Documents[K]): string {
