@@ -4,8 +4,11 @@ import { MessagingModule } from '@jsjb/messaging';
 import { DatabaseModule, PlatformModule, RedisModule } from '@jsjb/platform';
 import type { IntakeConfig } from './config';
 import { PrismaService } from './database/prisma.service';
+import { DuplicateReviewModule } from './duplicates/duplicate-review.module';
 import { Open311Module } from './open311/open311.module';
 import { ReferenceModule } from './reference/reference.module';
+import { STATUS_EVENT_TYPES, StatusModule } from './status/status.module';
+import { TicketsModule } from './tickets/tickets.module';
 
 export const SERVICE = 'intake';
 
@@ -22,10 +25,18 @@ export class AppModule {
           service: SERVICE,
           config,
           catalog: EVENTS,
-          consumes: ['territory.changed.v1', 'units.changed.v1', 'catalogue.changed.v1'],
+          consumes: [
+            'territory.changed.v1',
+            'units.changed.v1',
+            'catalogue.changed.v1',
+            ...STATUS_EVENT_TYPES,
+          ],
           database: PrismaService,
         }),
         ReferenceModule,
+        TicketsModule,
+        DuplicateReviewModule,
+        StatusModule,
         Open311Module,
       ],
     };

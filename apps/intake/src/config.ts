@@ -1,14 +1,22 @@
 import { messagingConfigShape } from '@jsjb/messaging';
 import { baseConfigSchema } from '@jsjb/platform';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { abuseConfigShape } from './abuse/abuse.config';
+import { duplicatesConfigShape } from './duplicates/duplicates.config';
 import { checkOpen311Config, open311ConfigShape } from './open311/open311.config';
 
 /** The intake service's configuration: the platform's and the event backbone's variables, defaults for this service. */
 export const intakeConfigSchema = baseConfigSchema
   .extend(messagingConfigShape)
+  .extend(duplicatesConfigShape)
+  .extend(abuseConfigShape)
   .extend(open311ConfigShape)
   .extend({
     PORT: baseConfigSchema.shape.PORT.default(3001),
+    /** A ticket is at most 4,000 characters of text and media references: bigger bodies are refused with 413. */
+    HTTP_BODY_LIMIT_BYTES: baseConfigSchema.shape.HTTP_BODY_LIMIT_BYTES.default(65_536),
+    /** The city's time zone: the day in a ticket number is the local day. */
+    TIME_ZONE: z.string().min(1).default('Asia/Shanghai'),
   })
   // Checks across variables come last: keep every .extend above this line.
   .superRefine(checkOpen311Config);

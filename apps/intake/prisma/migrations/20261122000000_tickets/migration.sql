@@ -52,6 +52,7 @@ CREATE TABLE "ticket_number_day" (
 -- CreateTable
 CREATE TABLE "timeline_entry" (
     "id" UUID NOT NULL,
+    "seq" BIGSERIAL NOT NULL,
     "ticket_id" UUID NOT NULL,
     "kind" VARCHAR(40) NOT NULL,
     "at" TIMESTAMPTZ(3) NOT NULL,
@@ -163,6 +164,9 @@ CREATE INDEX "ticket_category_code_created_at_idx" ON "ticket"("category_code", 
 
 -- CreateIndex
 CREATE INDEX "ticket_master_ticket_id_idx" ON "ticket"("master_ticket_id");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "timeline_entry_seq_key" ON "timeline_entry"("seq");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "timeline_entry_event_id_key" ON "timeline_entry"("event_id");

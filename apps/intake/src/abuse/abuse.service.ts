@@ -1,0 +1,140 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { MetricsRegistry, PLATFORM_CONFIG } from '@jsjb/platform';
+import { Counter } from 'prom-client';
+import type { Prisma } from '../generated/prisma/client';
+import { AbuseCounterRepository, type CounterWindows } from './abuse-counter.repository';
+import type { AbuseConfig } from './abuse.config';
+import {
+  type AbuseLimits,
+  decideScreening,
+  type FlagReason,
+  flagSubject,
+  type ScreenSubjects,
+  screenSubjects,
+} from './abuse.domain';
+import { AbuseRepository } from './abuse.repository';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** What abuse control says about one request, before it is stored. */
+export interface Screening {
+  /** Set when a per-phone or per-IP rate limit is exceeded (online channels only). */
+  throttled: { retryAfterSeconds: number; limit: 'phone' | 'ip' } | null;
+  /** Reasons to flag the caller for review: 'rate-phone', 'rate-ip', 'repeated-content'. */
+  flags: FlagReason[];
+}
+
+const UNSCREENED: Screening = { throttled: null, flags: [] };
+
+/**
+ * 恶意重复来电 control (Arts. 9, 37): counts requests per phone and per client address, refuses
+ * online requests over a limit (the caller gets a 429 with Retry-After), flags callers for review,
+ * and never drops a genuine request silently: a hotline call is only flagged, and when the counters
+ * cannot be read the request goes through unscreened.
+ */
+@Injectable()
+export class AbuseService {
+  private readonly logger = new Logger(AbuseService.name);
+  private readonly limits: AbuseLimits;
+  private readonly windows: CounterWindows;
+  private readonly timeoutMs: number;
+  private readonly outcomes: Counter<'outcome'>;
+
+  constructor(
+    private readonly counters: AbuseCounterRepository,
+    private readonly flags: AbuseRepository,
+    metrics: MetricsRegistry,
+    @Inject(PLATFORM_CONFIG) config: AbuseConfig,
+  ) {
+    this.outcomes = new Counter({
+      name: 'intake_abuse_screenings_total',
+      help: 'Requests screened for abuse, by outcome: passed, flagged, throttled, unscreened (counters unavailable)',
+      labelNames: ['outcome'],
+      registers: [metrics.registry],
+    });
+    this.limits = {
+      windowMs: config.ABUSE_WINDOW_MINUTES * MINUTE,
+      phoneLimit: config.ABUSE_PHONE_LIMIT,
+      ipLimit: config.ABUSE_IP_LIMIT,
+      repeatCount: config.ABUSE_REPEAT_COUNT,
+      repeatWindowMs: config.ABUSE_REPEAT_WINDOW_HOURS * HOUR,
+    };
+    this.windows = {
+      windowMs: this.limits.windowMs,
+      phoneLimit: this.limits.phoneLimit,
+      ipLimit: this.limits.ipLimit,
+      repeatWindowMs: this.limits.repeatWindowMs,
+    };
+    this.timeoutMs = config.ABUSE_SCREEN_TIMEOUT_MS;
+  }
+
+  /**
+   * Before the ticket is stored: counts the request (one Redis round trip) and says whether to
+   * throttle and what to flag. A throttled request stores no ticket, so its flag is recorded here
+   * (once per window and subject); `record` is for stored tickets.
+   */
+  async screen(input: {
+    channel: string;
+    phone: string | null;
+    ip: string | null;
+    content: string;
+    at: Date;
+  }): Promise<Screening> {
+    const subjects = screenSubjects(input);
+    if (subjects.phone === null && subjects.ip === null) return UNSCREENED;
+    const reading = await this.read(subjects, input.at);
+    if (reading === null) {
+      this.outcomes.inc({ outcome: 'unscreened' });
+      return UNSCREENED;
+    }
+    const decision = decideScreening(reading, this.limits);
+    this.outcomes.inc({
+      outcome: decision.throttled ? 'throttled' : decision.flags.length > 0 ? 'flagged' : 'passed',
+    });
+    if (decision.recordNow.length > 0) {
+      await this.flags.transaction(async (tx) => {
+        for (const reason of decision.recordNow) {
+          const subject = flagSubject(reason, subjects.phone, subjects.ip);
+          if (subject) await this.flags.hit(tx, { ...subject, reason, ticketId: null, at: input.at });
+        }
+      });
+    }
+    return { throttled: decision.throttled, flags: decision.flags };
+  }
+
+  /** In the ticket's transaction: upserts the open CallerFlag rows (hits, ticketIds, lastAt) for the flags. */
+  async record(
+    tx: Prisma.TransactionClient,
+    screening: Screening,
+    input: { phone: string | null; ip: string | null; ticketId: string; at: Date },
+  ): Promise<void> {
+    // A throttled request's flags were recorded by `screen`.
+    if (screening.throttled !== null) return;
+    for (const reason of screening.flags) {
+      const subject = flagSubject(reason, input.phone, input.ip);
+      if (subject) await this.flags.hit(tx, { ...subject, reason, ticketId: input.ticketId, at: input.at });
+    }
+  }
+
+  /** The counters, or null (logged) when Redis fails or is slower than the timeout: fail open. */
+  private async read(subjects: ScreenSubjects, at: Date) {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), this.timeoutMs);
+    });
+    try {
+      const reading = await Promise.race([this.counters.screen(subjects, this.windows, at), timeout]);
+      if (reading === null) {
+        this.logger.warn(`abuse counters did not answer within ${this.timeoutMs} ms: request not screened`);
+      }
+      return reading;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.logger.warn(`abuse counters failed (${reason}): request not screened`);
+      return null;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,204 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service';
+import { Prisma, type DuplicateSuggestion } from '../generated/prisma/client';
+import {
+  type DuplicateCandidate,
+  type DuplicateProbe,
+  NOT_MASTER_STATUSES,
+  searchBox,
+  type SuggestionStatus,
+} from './duplicate.domain';
+
+export type Tx = Prisma.TransactionClient;
+export type SuggestionRow = DuplicateSuggestion;
+
+/** The ticket fields a suggestion shows for both of its tickets. */
+export interface SuggestedTicketRow {
+  id: string;
+  number: string;
+  status: string;
+  channel: string;
+  categoryCode: string | null;
+  content: string;
+  address: string | null;
+  createdAt: Date;
+  masterTicketId: string | null;
+  /** The operator who took it; null for residents' and Open311 submissions nobody triaged yet. */
+  operatorId: string | null;
+}
+
+export interface CandidateQuery {
+  probe: DuplicateProbe;
+  callerSince: Date;
+  placeSince: Date;
+  until: Date;
+  radiusMetres: number;
+  /** Rows read per rule. */
+  limit: number;
+}
+
+interface CandidateSqlRow {
+  id: string;
+  number: string;
+  status: string;
+  master_ticket_id: string | null;
+  caller_phone: string | null;
+  resident_subject: string | null;
+  category_code: string | null;
+  community_code: string | null;
+  lng: number | null;
+  lat: number | null;
+  content: string;
+  created_at: Date;
+}
+
+const SUGGESTED_TICKET_SELECT = {
+  id: true,
+  number: true,
+  status: true,
+  channel: true,
+  categoryCode: true,
+  content: true,
+  address: true,
+  createdAt: true,
+  masterTicketId: true,
+  operatorId: true,
+} as const satisfies Prisma.TicketSelect;
+
+/** Earlier tickets that may be masters, and the 重复诉求 suggestions operators decide on. */
+@Injectable()
+export class DuplicateRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Earlier tickets of the same caller and at the same place, newest first, at most `limit` per rule,
+   * in one statement. Each branch walks one index — (caller_phone, created_at),
+   * (resident_subject, created_at), (category_code, created_at) — over its window only.
+   */
+  async candidates(tx: Tx, query: CandidateQuery): Promise<DuplicateCandidate[]> {
+    const { probe, limit } = query;
+    const common = Prisma.sql`id <> ${probe.id}::uuid AND master_ticket_id IS NULL
+      AND status NOT IN (${Prisma.join([...NOT_MASTER_STATUSES])})`;
+    const columns = Prisma.sql`id::text AS id, number, status, master_ticket_id::text AS master_ticket_id,
+      caller_phone, resident_subject, category_code, community_code, lng, lat, content, created_at`;
+    const branches: Prisma.Sql[] = [];
+    if (probe.callerPhone !== null) {
+      branches.push(Prisma.sql`(SELECT ${columns} FROM ticket
+        WHERE caller_phone = ${probe.callerPhone}
+          AND created_at >= ${query.callerSince} AND created_at <= ${query.until} AND ${common}
+        ORDER BY created_at DESC LIMIT ${limit})`);
+    }
+    if (probe.residentSubject !== null) {
+      branches.push(Prisma.sql`(SELECT ${columns} FROM ticket
+        WHERE resident_subject = ${probe.residentSubject}
+          AND created_at >= ${query.callerSince} AND created_at <= ${query.until} AND ${common}
+        ORDER BY created_at DESC LIMIT ${limit})`);
+    }
+    const place = placeFilter(probe, query.radiusMetres);
+    if (probe.categoryCode !== null && place !== null) {
+      branches.push(Prisma.sql`(SELECT ${columns} FROM ticket
+        WHERE category_code = ${probe.categoryCode}
+          AND created_at >= ${query.placeSince} AND created_at <= ${query.until} AND ${common}
+          AND ${place}
+        ORDER BY created_at DESC LIMIT ${limit})`);
+    }
+    if (branches.length === 0) return [];
+    // UNION (not ALL): a ticket of the same caller at the same place is read once.
+    const rows = await tx.$queryRaw<CandidateSqlRow[]>(Prisma.join(branches, ' UNION '));
+    return rows.map((r) => ({
+      id: r.id,
+      number: r.number,
+      status: r.status,
+      masterTicketId: r.master_ticket_id,
+      callerPhone: r.caller_phone,
+      residentSubject: r.resident_subject,
+      categoryCode: r.category_code,
+      communityCode: r.community_code,
+      lng: r.lng,
+      lat: r.lat,
+      content: r.content,
+      createdAt: r.created_at,
+    }));
+  }
+
+  /** Records an open suggestion; the same pair suggested again is a no-op. */
+  async addSuggestion(
+    tx: Tx,
+    row: Omit<SuggestionRow, 'decidedAt' | 'decidedBy' | 'status'> & { status: SuggestionStatus },
+  ): Promise<void> {
+    await tx.duplicateSuggestion.createMany({ data: [row], skipDuplicates: true });
+  }
+
+  findSuggestion(id: string): Promise<SuggestionRow | null> {
+    return this.prisma.duplicateSuggestion.findUnique({ where: { id } });
+  }
+
+  async listSuggestions(
+    status: SuggestionStatus,
+    page: { skip: number; take: number },
+  ): Promise<{ total: number; rows: SuggestionRow[] }> {
+    const where = { status };
+    const [total, rows] = await this.prisma.$transaction([
+      this.prisma.duplicateSuggestion.count({ where }),
+      // Oldest first: the open ones are a work queue.
+      this.prisma.duplicateSuggestion.findMany({
+        where,
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        skip: page.skip,
+        take: page.take,
+      }),
+    ]);
+    return { total, rows };
+  }
+
+  async tickets(ids: readonly string[]): Promise<SuggestedTicketRow[]> {
+    if (ids.length === 0) return [];
+    return this.prisma.ticket.findMany({ where: { id: { in: [...ids] } }, select: SUGGESTED_TICKET_SELECT });
+  }
+
+  findTicket(id: string): Promise<SuggestedTicketRow | null> {
+    return this.prisma.ticket.findUnique({ where: { id }, select: SUGGESTED_TICKET_SELECT });
+  }
+
+  /** Other suggestions of the ticket still open. */
+  countOpenFor(ticketId: string): Promise<number> {
+    return this.prisma.duplicateSuggestion.count({ where: { ticketId, status: 'open' } });
+  }
+
+  /**
+   * Decides a suggestion if it is in one of `from`; false when another decision came first.
+   */
+  async decide(
+    id: string,
+    from: readonly SuggestionStatus[],
+    decision: { status: SuggestionStatus; decidedAt: Date; decidedBy: string },
+  ): Promise<boolean> {
+    const { count } = await this.prisma.duplicateSuggestion.updateMany({
+      where: { id, status: { in: [...from] } },
+      data: decision,
+    });
+    return count === 1;
+  }
+
+  /** Marks the ticket's other open suggestions stale: it was merged through one of them. */
+  async staleOthers(ticketId: string, except: string, at: Date, by: string): Promise<number> {
+    const { count } = await this.prisma.duplicateSuggestion.updateMany({
+      where: { ticketId, status: 'open', id: { not: except } },
+      data: { status: 'stale', decidedAt: at, decidedBy: by },
+    });
+    return count;
+  }
+}
+
+/** Same community, or inside the box around the coordinates (refined by distance in the domain). */
+function placeFilter(probe: DuplicateProbe, radiusMetres: number): Prisma.Sql | null {
+  const parts: Prisma.Sql[] = [];
+  if (probe.communityCode !== null) parts.push(Prisma.sql`community_code = ${probe.communityCode}`);
+  if (probe.lng !== null && probe.lat !== null) {
+    const box = searchBox(probe.lng, probe.lat, radiusMetres);
+    parts.push(
+      Prisma.sql`(lng BETWEEN ${box.minLng} AND ${box.maxLng} AND lat BETWEEN ${box.minLat} AND ${box.maxLat})`,
+    );
+  }
+  return parts.length === 0 ? null : Prisma.sql`(${Prisma.join(parts, ' OR ')})`;
+}

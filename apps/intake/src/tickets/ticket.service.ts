@@ -1,0 +1,467 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  type EventType,
+  type TicketClosedDirectlyV1,
+  type TicketDivertedV1,
+  type TicketMergedV1,
+  type TicketReceivedV1,
+} from '@jsjb/contracts';
+import { Outbox } from '@jsjb/messaging';
+import {
+  AppError,
+  Clock,
+  ConflictError,
+  type FieldError,
+  NotFoundError,
+  PLATFORM_CONFIG,
+  UnprocessableError,
+} from '@jsjb/platform';
+import { AbuseService } from '../abuse/abuse.service';
+import type { IntakeConfig } from '../config';
+import { type DuplicateFinding, DuplicateService } from '../duplicates/duplicate.service';
+import type { Prisma } from '../generated/prisma/client';
+import { ReferenceReadModel } from '../reference/reference-read-model';
+import { TicketClassifier, type Suggestion } from './ticket-classifier';
+import {
+  canTriage,
+  type Channel,
+  type Crs,
+  localDay,
+  type RequestType,
+  type TicketStatus,
+  ticketNumber,
+  toWgs84,
+  type Urgency,
+} from './ticket.domain';
+import type { Triage, TicketQuery } from './ticket.dto';
+import { isUniqueViolation, TicketRepository, type TicketRow, type Tx } from './ticket.repository';
+
+/** Who records a ticket: an operator on a call, a resident in the app, or an Open311 client. */
+export type TicketSource =
+  | { kind: 'operator'; operatorId: string }
+  | { kind: 'resident'; subject: string }
+  | { kind: 'open311'; clientId: string };
+
+export interface CreateTicket {
+  source: TicketSource;
+  channel: Channel;
+  requestType?: RequestType | undefined;
+  categoryCode?: string | undefined;
+  urgency?: Urgency | undefined;
+  content: string;
+  caller: { name?: string | undefined; phone?: string | undefined; confidential: boolean };
+  location: {
+    districtCode?: string | undefined;
+    streetCode?: string | undefined;
+    communityCode?: string | undefined;
+    address?: string | undefined;
+    coordinates?: { lng: number; lat: number; crs: Crs } | undefined;
+  };
+  media: string[];
+  /** Omitted: an operator's ticket waits (pending); others are sent on for dispatch. */
+  triage?: Triage | undefined;
+  idempotencyKey?: string | undefined;
+  clientIp?: string | undefined;
+}
+
+export interface CreatedTicket {
+  ticket: TicketRow;
+  /** False when an idempotent retry returned the ticket created earlier. */
+  created: boolean;
+  duplicate: DuplicateFinding | null;
+}
+
+/** 受理 and triage: records tickets, classifies, checks duplicates and abuse, and takes the outcome. */
+@Injectable()
+export class TicketService {
+  constructor(
+    private readonly tickets: TicketRepository,
+    private readonly outbox: Outbox,
+    private readonly clock: Clock,
+    private readonly classifier: TicketClassifier,
+    private readonly reference: ReferenceReadModel,
+    private readonly duplicates: DuplicateService,
+    private readonly abuse: AbuseService,
+    @Inject(PLATFORM_CONFIG) private readonly config: IntakeConfig,
+  ) {}
+
+  /** Suggests type, category and urgency for a text, as the create would. */
+  classify(content: string): Suggestion {
+    return this.classifier.classify(content);
+  }
+
+  async create(command: CreateTicket): Promise<CreatedTicket> {
+    const scopedKey = command.idempotencyKey && `${sourceScope(command.source)}:${command.idempotencyKey}`;
+    const requestHash = scopedKey ? hashRequest(command) : null;
+    if (scopedKey) {
+      const earlier = await this.tickets.findByIdempotencyKey(scopedKey);
+      if (earlier)
+        return { ticket: sameRequestOrThrow(earlier, requestHash), created: false, duplicate: null };
+    }
+    this.checkReferences(command);
+    const suggestion = this.classifier.classify(command.content);
+    const now = this.clock.now();
+    const screening = await this.abuse.screen({
+      channel: command.channel,
+      phone: command.caller.phone ?? null,
+      ip: command.clientIp ?? null,
+      content: command.content,
+      at: now,
+    });
+    if (screening.throttled && command.channel !== 'hotline') {
+      throw new AppError('INTAKE.RATE_LIMITED', 'Too many requests from this caller; try again later.', {
+        status: 429,
+        title: 'Too Many Requests',
+        errors: [
+          {
+            field: screening.throttled.limit === 'phone' ? 'caller.phone' : '(client)',
+            code: 'rate_limited',
+            message: `retry after ${screening.throttled.retryAfterSeconds} s`,
+          },
+        ],
+      });
+    }
+    const day = localDay(now, this.config.TIME_ZONE);
+    const number = ticketNumber(day, await this.tickets.nextSequence(day));
+    try {
+      return await this.tickets.transaction(async (tx) => {
+        const row = await this.tickets.insert(tx, {
+          ...this.newRow(command, suggestion, now),
+          number,
+          idempotencyKey: scopedKey || null,
+          requestHash,
+        });
+        await this.abuse.record(tx, screening, {
+          phone: row.callerPhone,
+          ip: row.clientIp,
+          ticketId: row.id,
+          at: now,
+        });
+        await this.addTimeline(tx, row.id, 'received', now, randomUUID(), { channel: row.channel });
+        const duplicate = await this.duplicates.find(tx, row, now);
+        if (duplicate?.automatic) {
+          return { ticket: await this.merge(tx, row, duplicate, null, now), created: true, duplicate };
+        }
+        if (duplicate) await this.duplicates.suggest(tx, row.id, duplicate, now);
+        // Someone must look at a possible duplicate from the app before it goes out; on a call, the operator has.
+        const triage =
+          command.triage ??
+          (command.source.kind === 'operator' || duplicate ? undefined : ({ outcome: 'dispatch' } as const));
+        const ticket = triage
+          ? await this.applyTriage(tx, row, triage, operatorOf(command.source), now)
+          : row;
+        return { ticket, created: true, duplicate };
+      });
+    } catch (error) {
+      if (scopedKey && isUniqueViolation(error)) {
+        // A concurrent retry with the same key won the race: answer with its ticket.
+        const earlier = await this.tickets.findByIdempotencyKey(scopedKey);
+        if (earlier)
+          return { ticket: sameRequestOrThrow(earlier, requestHash), created: false, duplicate: null };
+      }
+      throw error;
+    }
+  }
+
+  /** 直办 / 分流 / 转办 on a pending ticket. */
+  async triage(id: string, triage: Triage, operatorId: string): Promise<TicketRow> {
+    return this.tickets.transaction(async (tx) => {
+      const row = await this.tickets.lock(tx, id);
+      if (!row) throw ticketNotFound(id);
+      if (!canTriage(row.status as TicketStatus)) {
+        throw new ConflictError(
+          'TICKET.ALREADY_TRIAGED',
+          `Ticket ${row.number} is ${row.status}; only a pending ticket takes a triage outcome.`,
+        );
+      }
+      return this.applyTriage(tx, row, triage, operatorId, this.clock.now());
+    });
+  }
+
+  /** 并单 — closes a pending ticket as a duplicate of its master (an operator confirmed a suggestion). */
+  async mergeInto(ticketId: string, finding: DuplicateFinding, operatorId: string): Promise<TicketRow> {
+    return this.tickets.transaction(async (tx) => {
+      const row = await this.tickets.lock(tx, ticketId);
+      if (!row) throw ticketNotFound(ticketId);
+      if (!canTriage(row.status as TicketStatus)) {
+        throw new ConflictError(
+          'TICKET.ALREADY_TRIAGED',
+          `Ticket ${row.number} is ${row.status}; only a pending ticket can be merged.`,
+        );
+      }
+      return this.merge(tx, row, { ...finding, automatic: false }, operatorId, this.clock.now());
+    });
+  }
+
+  async get(id: string): Promise<TicketRow> {
+    const row = await this.tickets.findById(id);
+    if (!row) throw ticketNotFound(id);
+    return row;
+  }
+
+  search(query: TicketQuery): Promise<{ total: number; rows: TicketRow[] }> {
+    return this.tickets.search(query);
+  }
+
+  ofResident(subject: string, page: { page: number; pageSize: number }) {
+    return this.tickets.ofResident(subject, page);
+  }
+
+  timeline(ticketId: string) {
+    return this.tickets.timeline(ticketId);
+  }
+
+  private async applyTriage(
+    tx: Tx,
+    row: TicketRow,
+    triage: Triage,
+    operatorId: string | null,
+    now: Date,
+  ): Promise<TicketRow> {
+    switch (triage.outcome) {
+      case 'dispatch': {
+        const data: TicketReceivedV1 = {
+          ticketId: row.id,
+          number: row.number,
+          channel: row.channel as Channel,
+          requestType: row.requestType as RequestType,
+          categoryCode: row.categoryCode,
+          urgency: row.urgency as Urgency,
+          content: row.content,
+          location: {
+            districtCode: row.districtCode,
+            streetCode: row.streetCode,
+            communityCode: row.communityCode,
+            address: row.address,
+            lng: row.lng,
+            lat: row.lat,
+          },
+          confidential: row.confidential,
+          receivedAt: row.createdAt.toISOString(),
+        };
+        await this.emit(tx, 'ticket.received.v1', row.id, data, now);
+        await this.addTimeline(tx, row.id, 'forwarded', now, randomUUID());
+        return this.tickets.update(tx, row.id, {
+          status: 'forwarded',
+          operatorId: row.operatorId ?? operatorId,
+          updatedAt: now,
+        });
+      }
+      case 'direct': {
+        const data: TicketClosedDirectlyV1 = {
+          ...closedAtIntake(row, operatorId),
+          reply: triage.reply,
+          closedAt: now.toISOString(),
+        };
+        const eventId = await this.emit(tx, 'ticket.closed-directly.v1', row.id, data, now);
+        await this.addTimeline(tx, row.id, 'answered', now, eventId, { reply: triage.reply });
+        return this.tickets.update(tx, row.id, {
+          status: 'answered',
+          directReply: triage.reply,
+          operatorId: row.operatorId ?? operatorId,
+          updatedAt: now,
+          closedAt: now,
+        });
+      }
+      case 'divert': {
+        const data: TicketDivertedV1 = {
+          ...closedAtIntake(row, operatorId),
+          reason: triage.reason,
+          note: triage.note,
+          closedAt: now.toISOString(),
+        };
+        const eventId = await this.emit(tx, 'ticket.diverted.v1', row.id, data, now);
+        await this.addTimeline(tx, row.id, 'diverted', now, eventId, {
+          reason: triage.reason,
+          note: triage.note,
+        });
+        return this.tickets.update(tx, row.id, {
+          status: 'diverted',
+          diversionReason: triage.reason,
+          diversionNote: triage.note,
+          operatorId: row.operatorId ?? operatorId,
+          updatedAt: now,
+          closedAt: now,
+        });
+      }
+    }
+  }
+
+  private async merge(
+    tx: Tx,
+    row: TicketRow,
+    finding: DuplicateFinding,
+    operatorId: string | null,
+    now: Date,
+  ): Promise<TicketRow> {
+    const data: TicketMergedV1 = {
+      ...closedAtIntake(row, operatorId),
+      masterTicketId: finding.masterId,
+      masterNumber: finding.masterNumber,
+      reason: finding.reason,
+      similarity: Math.round(finding.similarity * 1000) / 1000,
+      automatic: finding.automatic,
+      mergedAt: now.toISOString(),
+    };
+    const eventId = await this.emit(tx, 'ticket.merged.v1', row.id, data, now);
+    // The resident is told the master's number, where they can follow the matter.
+    await this.addTimeline(tx, row.id, 'merged', now, eventId, { masterNumber: finding.masterNumber });
+    return this.tickets.update(tx, row.id, {
+      status: 'merged',
+      masterTicketId: finding.masterId,
+      updatedAt: now,
+      closedAt: now,
+    });
+  }
+
+  private async emit(tx: Tx, type: EventType, ticketId: string, data: unknown, time: Date): Promise<string> {
+    const stored = await this.outbox.add(tx, { type, subject: ticketId, data, time });
+    return stored.id;
+  }
+
+  private addTimeline(
+    tx: Tx,
+    ticketId: string,
+    kind: string,
+    at: Date,
+    eventId: string,
+    detail?: Prisma.InputJsonValue,
+  ): Promise<void> {
+    return this.tickets.addTimeline(tx, {
+      id: randomUUID(),
+      ticketId,
+      kind,
+      at,
+      eventId,
+      ...(detail ? { detail } : {}),
+    });
+  }
+
+  /** Unknown catalogue or territory codes are 422s naming the code: the request is well-formed but refers to nothing. */
+  private checkReferences(command: CreateTicket): void {
+    const errors: FieldError[] = [];
+    if (command.categoryCode && !this.reference.catalogueItem(command.categoryCode)) {
+      errors.push({
+        field: 'categoryCode',
+        code: 'unknown_category',
+        message: `${command.categoryCode} is not in the dispatch catalogue`,
+      });
+    }
+    errors.push(
+      ...this.reference
+        .checkLocationCodes(command.location)
+        .map((e) => ({ ...e, field: `location.${e.field}` })),
+    );
+    if (errors.length > 0) {
+      const code =
+        errors[0]?.code === 'unknown_category' ? 'TICKET.UNKNOWN_CATEGORY' : 'TICKET.UNKNOWN_LOCATION';
+      throw new UnprocessableError(code, errors.map((e) => e.message).join('; '), errors);
+    }
+  }
+
+  private newRow(
+    command: CreateTicket,
+    suggestion: Suggestion,
+    now: Date,
+  ): Prisma.TicketUncheckedCreateInput {
+    const coordinates = command.location.coordinates;
+    const wgs84 = coordinates ? toWgs84(coordinates.crs, coordinates.lng, coordinates.lat) : null;
+    const categoryCode = command.categoryCode ?? suggestion.category?.code ?? null;
+    return {
+      id: randomUUID(),
+      number: '',
+      channel: command.channel,
+      requestType: command.requestType ?? suggestion.requestType.value,
+      categoryCode,
+      urgency: command.urgency ?? suggestion.urgency.value,
+      content: command.content,
+      callerName: command.caller.name ?? null,
+      callerPhone: command.caller.phone ?? null,
+      confidential: command.caller.confidential,
+      districtCode: command.location.districtCode ?? null,
+      streetCode: command.location.streetCode ?? null,
+      communityCode: command.location.communityCode ?? null,
+      address: command.location.address ?? null,
+      lng: wgs84 ? round7(wgs84[0]) : null,
+      lat: wgs84 ? round7(wgs84[1]) : null,
+      sourceCrs: coordinates?.crs ?? null,
+      sourceLng: coordinates?.lng ?? null,
+      sourceLat: coordinates?.lat ?? null,
+      media: command.media,
+      operatorId: command.source.kind === 'operator' ? command.source.operatorId : null,
+      residentSubject: command.source.kind === 'resident' ? command.source.subject : null,
+      open311ClientId: command.source.kind === 'open311' ? command.source.clientId : null,
+      clientIp: command.clientIp ?? null,
+      status: 'pending',
+      suggestion: suggestion as unknown as Prisma.InputJsonValue,
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+}
+
+function round7(value: number): number {
+  return Math.round(value * 1e7) / 1e7;
+}
+
+function sourceScope(source: TicketSource): string {
+  switch (source.kind) {
+    case 'operator':
+      return `operator:${source.operatorId}`;
+    case 'resident':
+      return `resident:${source.subject}`;
+    case 'open311':
+      return `open311:${source.clientId}`;
+  }
+}
+
+function operatorOf(source: TicketSource): string | null {
+  return source.kind === 'operator' ? source.operatorId : null;
+}
+
+/** The request a key was first used with, canonically hashed: a retry must send the same body. */
+function hashRequest(command: CreateTicket): string {
+  const { idempotencyKey: _key, clientIp: _ip, ...body } = command;
+  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function sameRequestOrThrow(earlier: TicketRow, requestHash: string | null): TicketRow {
+  if (earlier.requestHash !== requestHash) {
+    throw new UnprocessableError(
+      'IDEMPOTENCY.KEY_REUSED',
+      `The Idempotency-Key was used for a different request (ticket ${earlier.number}).`,
+      [{ field: 'Idempotency-Key', code: 'key_reused', message: 'use a new key for a new request' }],
+    );
+  }
+  return earlier;
+}
+
+function closedAtIntake(row: TicketRow, operatorId: string | null) {
+  return {
+    ticketId: row.id,
+    number: row.number,
+    channel: row.channel as Channel,
+    requestType: row.requestType as RequestType,
+    categoryCode: row.categoryCode,
+    urgency: row.urgency as Urgency,
+    districtCode: row.districtCode,
+    receivedAt: row.createdAt.toISOString(),
+    operatorId: row.operatorId ?? operatorId,
+  };
+}
+
+export function ticketNotFound(id: string): NotFoundError {
+  return new NotFoundError('TICKET.NOT_FOUND', `No ticket ${id}.`);
+}
