@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { MetricsRegistry, PLATFORM_CONFIG } from '@jsjb/platform';
 import { Counter } from 'prom-client';
 import type { Prisma } from '../generated/prisma/client';
-import { AbuseCounterRepository, type CounterWindows } from './abuse-counter.repository';
+import { AbuseCounterRepository } from './abuse-counter.repository';
 import type { AbuseConfig } from './abuse.config';
 import {
   type AbuseLimits,
@@ -37,7 +37,6 @@ const UNSCREENED: Screening = { throttled: null, flags: [] };
 export class AbuseService {
   private readonly logger = new Logger(AbuseService.name);
   private readonly limits: AbuseLimits;
-  private readonly windows: CounterWindows;
   private readonly timeoutMs: number;
   private readonly outcomes: Counter<'outcome'>;
 
@@ -59,12 +58,6 @@ export class AbuseService {
       ipLimit: config.ABUSE_IP_LIMIT,
       repeatCount: config.ABUSE_REPEAT_COUNT,
       repeatWindowMs: config.ABUSE_REPEAT_WINDOW_HOURS * HOUR,
-    };
-    this.windows = {
-      windowMs: this.limits.windowMs,
-      phoneLimit: this.limits.phoneLimit,
-      ipLimit: this.limits.ipLimit,
-      repeatWindowMs: this.limits.repeatWindowMs,
     };
     this.timeoutMs = config.ABUSE_SCREEN_TIMEOUT_MS;
   }
@@ -124,7 +117,7 @@ export class AbuseService {
       timer = setTimeout(() => resolve(null), this.timeoutMs);
     });
     try {
-      const reading = await Promise.race([this.counters.screen(subjects, this.windows, at), timeout]);
+      const reading = await Promise.race([this.counters.screen(subjects, this.limits, at), timeout]);
       if (reading === null) {
         this.logger.warn(`abuse counters did not answer within ${this.timeoutMs} ms: request not screened`);
       }
