@@ -32,6 +32,7 @@ export interface CreateAppOptions {
 export async function createApp(options: CreateAppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: options.config.HTTP_BODY_LIMIT_BYTES,
+    trustProxy: options.config.HTTP_TRUST_PROXY,
     // The same id for Fastify's request.id and pino-http's req.id (which reads it back).
     genReqId: (req: IncomingMessage) => {
       const id = requestIdFrom(req.headers[REQUEST_ID_HEADER]);

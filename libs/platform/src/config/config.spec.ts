@@ -16,6 +16,18 @@ describe('loadConfig', () => {
     expect(config.LOG_LEVEL).toBe('info');
     expect(config.MIGRATE_ON_START).toBe(false);
     expect(config.HTTP_BODY_LIMIT_BYTES).toBe(1_048_576);
+    expect(config.HTTP_TRUST_PROXY).toBe(false);
+  });
+
+  it.each([
+    ['true', true],
+    ['false', false],
+    ['2', 2],
+    ['10.0.0.0/8,127.0.0.1', '10.0.0.0/8,127.0.0.1'],
+  ])('reads HTTP_TRUST_PROXY=%s as Fastify expects it', (value, expected) => {
+    expect(loadConfig(baseConfigSchema, { ...valid, HTTP_TRUST_PROXY: value }).HTTP_TRUST_PROXY).toBe(
+      expected,
+    );
   });
 
   it('stops with a message naming a missing variable', () => {

@@ -16,6 +16,18 @@ export const baseConfigSchema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }),
   REDIS_KEY_PREFIX: z.string().default('jsjb:'),
   HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (per-IP limits, logs):
+   * `false` (none, the default), `true` (any), a hop count, or comma-separated addresses/CIDRs.
+   */
+  HTTP_TRUST_PROXY: z
+    .string()
+    .trim()
+    .min(1)
+    .default('false')
+    .transform((v): boolean | number | string =>
+      v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v,
+    ),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   READINESS_TIMEOUT_MS: z.coerce.number().int().min(50).default(2000),
   /** HS256 key of bearer tokens. The development default is refused in production. */
