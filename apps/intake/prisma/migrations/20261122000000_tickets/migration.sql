@@ -160,7 +160,7 @@ CREATE INDEX "ticket_caller_phone_created_at_idx" ON "ticket"("caller_phone", "c
 CREATE INDEX "ticket_resident_subject_created_at_idx" ON "ticket"("resident_subject", "created_at");
 
 -- CreateIndex
-CREATE INDEX "ticket_category_code_created_at_idx" ON "ticket"("category_code", "created_at");
+CREATE INDEX "ticket_category_code_created_at_community_code_lng_lat_idx" ON "ticket"("category_code", "created_at", "community_code", "lng", "lat");
 
 -- CreateIndex
 CREATE INDEX "ticket_master_ticket_id_idx" ON "ticket"("master_ticket_id");
