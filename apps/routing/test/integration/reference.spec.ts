@@ -28,6 +28,9 @@ interface ReferenceEventData {
   removed: string[];
 }
 
+// Imports of a whole city (6,667 areas as GeoJSON) take seconds on a loaded 2-core machine.
+jest.setTimeout(60_000);
+
 describe('routing reference data', () => {
   let h: RoutingHarness;
 
