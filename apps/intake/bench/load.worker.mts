@@ -1,0 +1,372 @@
+/**
+ * The benchmark's load generator, in a worker thread so that it runs beside the service's event
+ * loop instead of on it. Node runs this file as it is (type stripping): erasable TypeScript only,
+ * Node built-ins only, `import type` for the rest.
+ *
+ * Two kinds of phase: open loop (a fixed offered rate; each latency counts from the time the request
+ * was due, so a stalled service cannot hide its queue — no coordinated omission) and closed loop
+ * (N connections, each sending its next request when the previous answer arrives: the maximum rate).
+ */
+import { Agent, type ClientRequest, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import type { BenchPlace, CallTemplate } from './hotline-calls.js';
+
+export interface LoadSetup {
+  host: string;
+  port: number;
+  /** `Bearer …` headers of the operators the requests rotate through. */
+  authorizations: string[];
+  templates: readonly CallTemplate[];
+  places: readonly BenchPlace[];
+  phrases: {
+    openers: readonly string[];
+    details: readonly string[];
+    requests: readonly string[];
+    surnames: readonly string[];
+  };
+  /** How many distinct callers' numbers the requests draw from. */
+  callers: number;
+  /** Share of tickets whose location carries the district, street and community codes. */
+  withCodesShare: number;
+  /** Share of tickets where the operator sets type and category (the rest take the classifier's). */
+  operatorChoosesShare: number;
+  runId: string;
+  seed: number;
+}
+
+export type PhaseSpec =
+  | {
+      kind: 'open';
+      name: string;
+      ratePerSecond: number;
+      seconds: number;
+      /** Requests still unanswered this long after the last one was due are abandoned (errors). */
+      graceSeconds: number;
+    }
+  | { kind: 'closed'; name: string; connections: number; seconds: number };
+
+export interface PhaseResult {
+  name: string;
+  /** Requests answered (any status) or failed at the socket. */
+  requests: number;
+  /** From the first send to the last answer. */
+  seconds: number;
+  /** Milliseconds, ascending: open loop from the due time, closed loop from the send. */
+  latencies: Float64Array<ArrayBuffer>;
+  /** Answers by HTTP status; 0 is no answer (a socket error, or abandoned after the grace period). */
+  statuses: Record<string, number>;
+  /** The first few non-2xx answers, for the report. */
+  errorSamples: { status: number; body: string }[];
+  /** 2xx answers to requests sent on for dispatch (each one `ticket.received.v1`). */
+  dispatched: number;
+  /** The most requests outstanding at once: sent, or waiting in the client's connection pool. */
+  maxInFlight: number;
+  /** Open loop: how late the generator's timer sent requests (p99, ms): its own share of latency. */
+  sendLagP99Ms: number;
+  /** CPU time of the generator's thread over the phase (ms). */
+  generatorCpuMs: number;
+}
+
+export type WorkerRequest = { kind: 'run'; spec: PhaseSpec } | { kind: 'close' };
+
+interface Outcome {
+  status: number;
+  body: string;
+}
+
+class LoadGenerator {
+  private readonly setup: LoadSetup;
+  private readonly agent: Agent;
+  private readonly random: () => number;
+  private sequence = 0;
+  private inFlight = 0;
+  /** The most requests in flight at once since the phase began. */
+  private peak = 0;
+  private readonly pending = new Set<ClientRequest>();
+  private phaseCpu: NodeJS.CpuUsage = process.threadCpuUsage();
+
+  constructor(setup: LoadSetup) {
+    this.setup = setup;
+    // Keep-alive connections as an API gateway keeps them to the service, at most 256: beyond that
+    // an overloaded service's requests wait here, and the open loop counts the wait from the due time.
+    this.agent = new Agent({ keepAlive: true, maxSockets: 256, scheduling: 'fifo' });
+    this.random = mulberry32(setup.seed);
+  }
+
+  run(spec: PhaseSpec): Promise<PhaseResult> {
+    this.peak = 0;
+    this.phaseCpu = process.threadCpuUsage();
+    switch (spec.kind) {
+      case 'open':
+        return this.openLoop(spec.name, spec.ratePerSecond, spec.seconds, spec.graceSeconds);
+      case 'closed':
+        return this.closedLoop(spec.name, spec.connections, spec.seconds);
+    }
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private openLoop(
+    name: string,
+    ratePerSecond: number,
+    seconds: number,
+    graceSeconds: number,
+  ): Promise<PhaseResult> {
+    const total = Math.round(ratePerSecond * seconds);
+    const interval = 1000 / ratePerSecond;
+    const tally = new Tally(name, total);
+    const sendLags = new Float64Array(total);
+    const started = performance.now() + 10;
+    let next = 0;
+    return new Promise((resolve) => {
+      // An overloaded service would keep the phase going for as long as its backlog lasts: past the
+      // grace period the rest is abandoned, counted as errors with the time waited so far.
+      const abandon = setTimeout(
+        () => {
+          for (const req of this.pending)
+            req.destroy(new Error(`no answer ${graceSeconds} s after the phase`));
+        },
+        seconds * 1000 + graceSeconds * 1000,
+      );
+      const tick = (): void => {
+        const now = performance.now();
+        // Everything due by now goes out now; a late timer sends a burst, and the lateness counts.
+        while (next < total && started + next * interval <= now) {
+          const due = started + next * interval;
+          sendLags[next] = now - due;
+          const index = next++;
+          void this.send().then(({ outcome, dispatch }) => {
+            tally.record(index, performance.now() - due, outcome, dispatch);
+            if (tally.completed === total) {
+              clearTimeout(abandon);
+              resolve(this.finish(tally, started, sortedP99(sendLags)));
+            }
+          });
+        }
+        if (next < total) setTimeout(tick, Math.max(0, started + next * interval - performance.now()));
+      };
+      setTimeout(tick, Math.max(0, started - performance.now()));
+    });
+  }
+
+  private async closedLoop(name: string, connections: number, seconds: number): Promise<PhaseResult> {
+    const tally = new Tally(name, 0);
+    const started = performance.now();
+    const until = started + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (performance.now() < until) {
+          const sent = performance.now();
+          const { outcome, dispatch } = await this.send();
+          tally.record(tally.completed, performance.now() - sent, outcome, dispatch);
+        }
+      }),
+    );
+    return this.finish(tally, started, 0);
+  }
+
+  private finish(tally: Tally, started: number, sendLagP99Ms: number): PhaseResult {
+    const cpu = process.threadCpuUsage(this.phaseCpu);
+    return tally.result(started, {
+      sendLagP99Ms,
+      maxInFlight: this.peak,
+      generatorCpuMs: (cpu.user + cpu.system) / 1000,
+    });
+  }
+
+  private async send(): Promise<{ outcome: Outcome; dispatch: boolean }> {
+    const { body, key, authorization, dispatch } = this.nextTicket();
+    this.inFlight++;
+    this.peak = Math.max(this.peak, this.inFlight);
+    try {
+      return { outcome: await this.post(body, key, authorization), dispatch };
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private post(body: string, key: string, authorization: string): Promise<Outcome> {
+    return new Promise((resolve) => {
+      const req = request(
+        {
+          agent: this.agent,
+          host: this.setup.host,
+          port: this.setup.port,
+          path: '/tickets',
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            authorization,
+            'idempotency-key': key,
+          },
+        },
+        (res) => {
+          const status = res.statusCode ?? 0;
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => {
+            // Only a failure's body is kept (for the report); a success is read and dropped.
+            if (status >= 300) chunks.push(chunk);
+          });
+          res.on('end', () => resolve({ status, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', (error) => resolve({ status: 0, body: error.message }));
+          // After 'end' this changes nothing; without it (abandoned mid-answer) it settles the request.
+          res.on('close', () => resolve({ status: 0, body: 'connection closed before the answer ended' }));
+        },
+      );
+      this.pending.add(req);
+      req.on('close', () => this.pending.delete(req));
+      req.on('error', (error) => resolve({ status: 0, body: error.message }));
+      req.end(body);
+    });
+  }
+
+  /** One hotline call as an operator records it: varied words, place, caller and operator. */
+  private nextTicket(): { body: string; key: string; authorization: string; dispatch: boolean } {
+    const s = this.setup;
+    const seq = this.sequence++;
+    const template = this.pick(s.templates);
+    const place = this.pick(s.places);
+    const where = `${place.name}${1 + Math.floor(this.random() * 30)}号楼`;
+    const content =
+      this.pick(s.phrases.openers) +
+      template.content.replace('{place}', where) +
+      this.pick(s.phrases.details) +
+      this.pick(s.phrases.requests);
+    const withCodes = this.random() < s.withCodesShare;
+    const operatorChooses = this.random() < s.operatorChoosesShare;
+    const ticket = {
+      channel: 'hotline',
+      ...(operatorChooses ? { requestType: template.requestType, categoryCode: template.categoryCode } : {}),
+      content,
+      caller: {
+        name: `${this.pick(s.phrases.surnames)}${this.random() < 0.5 ? '先生' : '女士'}`,
+        phone: callerPhone(Math.floor(this.random() * s.callers)),
+        confidential: this.random() < 0.05,
+      },
+      location: {
+        ...(withCodes
+          ? {
+              districtCode: place.districtCode,
+              streetCode: place.streetCode,
+              communityCode: place.communityCode,
+            }
+          : {}),
+        address: where,
+        coordinates: {
+          lng: round6(place.lng + (this.random() - 0.5) * place.spanLng),
+          lat: round6(place.lat + (this.random() - 0.5) * place.spanLat),
+          crs: 'GCJ02',
+        },
+      },
+      triage: template.answer
+        ? { outcome: 'direct', reply: template.answer }
+        : ({ outcome: 'dispatch' } as const),
+    };
+    return {
+      body: JSON.stringify(ticket),
+      key: `bench-${s.runId}-${seq}`,
+      authorization: s.authorizations[seq % s.authorizations.length] ?? '',
+      dispatch: template.answer === undefined,
+    };
+  }
+
+  private pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.random() * items.length)] as T;
+  }
+}
+
+/** Answers of one phase. */
+class Tally {
+  private readonly name: string;
+  private readonly latencies: number[];
+  private readonly statuses: Record<string, number> = {};
+  private readonly errorSamples: { status: number; body: string }[] = [];
+  private dispatched = 0;
+  completed = 0;
+  private lastAnswer = 0;
+
+  constructor(name: string, expected: number) {
+    this.name = name;
+    this.latencies = new Array<number>(expected);
+  }
+
+  record(index: number, latencyMs: number, outcome: Outcome, dispatch: boolean): void {
+    this.latencies[index] = latencyMs;
+    this.completed++;
+    this.lastAnswer = performance.now();
+    this.statuses[outcome.status] = (this.statuses[outcome.status] ?? 0) + 1;
+    const ok = outcome.status >= 200 && outcome.status < 300;
+    if (ok && dispatch) this.dispatched++;
+    if (!ok && this.errorSamples.length < 5) {
+      this.errorSamples.push({ status: outcome.status, body: outcome.body.slice(0, 500) });
+    }
+  }
+
+  result(
+    started: number,
+    generator: Pick<PhaseResult, 'sendLagP99Ms' | 'maxInFlight' | 'generatorCpuMs'>,
+  ): PhaseResult {
+    const latencies = Float64Array.from(this.latencies.slice(0, this.completed)).sort();
+    return {
+      name: this.name,
+      requests: this.completed,
+      seconds: (this.lastAnswer - started) / 1000,
+      latencies,
+      statuses: this.statuses,
+      errorSamples: this.errorSamples,
+      dispatched: this.dispatched,
+      ...generator,
+    };
+  }
+}
+
+/** A mainland mobile number for most callers, a Beijing landline for one in ten. */
+function callerPhone(n: number): string {
+  const digits = String((n * 2_654_435_761) % 1_000_000_000).padStart(9, '0');
+  if (n % 10 === 9) return `010-${6 + (n % 3)}${digits.slice(0, 7)}`;
+  return `1${'35789'.charAt(n % 5)}${digits}`;
+}
+
+function round6(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
+
+function sortedP99(values: Float64Array): number {
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))] ?? 0;
+}
+
+/** A small seeded generator: the same run sends the same tickets. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+if (!isMainThread && parentPort) {
+  const port = parentPort;
+  const setup = workerData as LoadSetup;
+  const generator = new LoadGenerator(setup);
+  port.on('message', (message: WorkerRequest) => {
+    switch (message.kind) {
+      case 'run':
+        void generator
+          .run(message.spec)
+          .then((result) => port.postMessage(result, [result.latencies.buffer]));
+        return;
+      case 'close':
+        generator.close();
+        port.close();
+        return;
+    }
+  });
+}
