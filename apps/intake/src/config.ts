@@ -17,6 +17,8 @@ export const intakeConfigSchema = baseConfigSchema
     HTTP_BODY_LIMIT_BYTES: baseConfigSchema.shape.HTTP_BODY_LIMIT_BYTES.default(65_536),
     /** The city's time zone: the day in a ticket number is the local day. */
     TIME_ZONE: z.string().min(1).default('Asia/Shanghai'),
+    /** Ticket numbers an instance reserves at a time; a restart leaves the rest of a block as a gap. */
+    TICKET_NUMBER_BLOCK: z.coerce.number().int().min(1).max(1000).default(50),
   })
   // Checks across variables come last: keep every .extend above this line.
   .superRefine(checkOpen311Config);

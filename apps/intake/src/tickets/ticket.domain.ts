@@ -39,14 +39,22 @@ export const CLOSED_STATUSES: ReadonlySet<TicketStatus> = new Set([
 export const CRS_CODES = ['WGS84', 'GCJ02', 'BD09'] as const;
 export type Crs = (typeof CRS_CODES)[number];
 
+/** Building a formatter costs ~60 µs; one per zone is kept. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** `yyyymmdd` of `at` in the city's time zone: the day part of the ticket number. */
 export function localDay(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(at);
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    dayFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(at);
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}${part('month')}${part('day')}`;
 }

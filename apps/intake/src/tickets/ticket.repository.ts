@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { OUTBOX_CHANNEL, OUTBOX_COLUMNS, type OutboxRow, outboxValues } from '@jsjb/messaging';
 import { Prisma, type Ticket } from '../generated/prisma/client';
 import { PrismaService } from '../database/prisma.service';
 import type { TicketQuery } from './ticket.dto';
@@ -7,6 +8,61 @@ import type { TicketStatus } from './ticket.domain';
 export type Tx = Prisma.TransactionClient;
 export type TicketRow = Ticket;
 export type NewTicketRow = Prisma.TicketUncheckedCreateInput;
+
+/** A timeline entry to store with its ticket. */
+export interface NewTimelineEntry {
+  id: string;
+  kind: string;
+  at: Date;
+  eventId: string;
+  detail: Prisma.InputJsonValue;
+}
+
+/** Who runs a statement: the client (its own implicit transaction) or an interactive transaction. */
+type Executor = Pick<Tx, '$queryRawUnsafe'>;
+
+/** The ticket columns in insert order, with their SQL casts. */
+const TICKET_COLUMNS: readonly (readonly [keyof TicketRow, string, string])[] = [
+  ['id', 'id', 'uuid'],
+  ['number', 'number', 'text'],
+  ['channel', 'channel', 'text'],
+  ['requestType', 'request_type', 'text'],
+  ['categoryCode', 'category_code', 'text'],
+  ['urgency', 'urgency', 'text'],
+  ['content', 'content', 'text'],
+  ['callerName', 'caller_name', 'text'],
+  ['callerPhone', 'caller_phone', 'text'],
+  ['confidential', 'confidential', 'boolean'],
+  ['districtCode', 'district_code', 'text'],
+  ['streetCode', 'street_code', 'text'],
+  ['communityCode', 'community_code', 'text'],
+  ['address', 'address', 'text'],
+  ['lng', 'lng', 'float8'],
+  ['lat', 'lat', 'float8'],
+  ['sourceCrs', 'source_crs', 'text'],
+  ['sourceLng', 'source_lng', 'float8'],
+  ['sourceLat', 'source_lat', 'float8'],
+  ['media', 'media', 'text[]'],
+  ['operatorId', 'operator_id', 'text'],
+  ['residentSubject', 'resident_subject', 'text'],
+  ['open311ClientId', 'open311_client_id', 'text'],
+  ['clientIp', 'client_ip', 'text'],
+  ['status', 'status', 'text'],
+  ['suggestion', 'suggestion', 'jsonb'],
+  ['directReply', 'direct_reply', 'text'],
+  ['diversionReason', 'diversion_reason', 'text'],
+  ['diversionNote', 'diversion_note', 'text'],
+  ['masterTicketId', 'master_ticket_id', 'uuid'],
+  ['leadUnitId', 'lead_unit_id', 'text'],
+  ['replyDueAt', 'reply_due_at', 'timestamptz'],
+  ['idempotencyKey', 'idempotency_key', 'text'],
+  ['requestHash', 'request_hash', 'text'],
+  ['createdAt', 'created_at', 'timestamptz'],
+  ['updatedAt', 'updated_at', 'timestamptz'],
+  ['closedAt', 'closed_at', 'timestamptz'],
+];
+
+const INSERT_TICKET_SQL = `INSERT INTO ticket (${TICKET_COLUMNS.map(([, column]) => column).join(', ')}) VALUES (${TICKET_COLUMNS.map(([, , type], i) => `$${i + 1}::${type}`).join(', ')}) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`;
 
 export interface TimelineRow {
   kind: string;
@@ -19,25 +75,74 @@ export interface TimelineRow {
 export class TicketRepository {
   constructor(private readonly prisma: PrismaService) {}
 
+  /** For reads outside a transaction by code that takes a transaction client. */
+  get reader(): Tx {
+    return this.prisma;
+  }
+
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.prisma.$transaction(work);
   }
 
   /**
-   * The next number of `day`, in its own short transaction: the row lock is held for one statement,
-   * and a create that later fails leaves a gap, never a duplicate.
+   * Reserves `count` numbers of `day` in one short statement and returns the last: a block handed
+   * out from memory, so a create costs no number round trip. Unused numbers are gaps, never duplicates.
    */
-  async nextSequence(day: string): Promise<number> {
+  async reserveSequence(day: string, count: number): Promise<number> {
     const [row] = await this.prisma.$queryRaw<{ last: number }[]>`
-      INSERT INTO ticket_number_day (day, last) VALUES (${day}, 1)
-      ON CONFLICT (day) DO UPDATE SET last = ticket_number_day.last + 1
+      INSERT INTO ticket_number_day (day, last) VALUES (${day}, ${count})
+      ON CONFLICT (day) DO UPDATE SET last = ticket_number_day.last + ${count}
       RETURNING last`;
     if (!row) throw new Error('ticket_number_day returned no row');
     return row.last;
   }
 
-  async insert(tx: Tx, row: NewTicketRow): Promise<TicketRow> {
-    return tx.ticket.create({ data: row });
+  /**
+   * Stores a new ticket, its timeline entries and its events in ONE statement (one round trip and,
+   * without `tx`, its own implicit transaction). False, with nothing stored, when a ticket with the
+   * same idempotency key exists.
+   */
+  async insertWithEffects(
+    row: TicketRow,
+    timeline: readonly NewTimelineEntry[],
+    events: readonly OutboxRow[],
+    tx?: Tx,
+  ): Promise<boolean> {
+    const values: unknown[] = TICKET_COLUMNS.map(([field, , type]) => {
+      const value = row[field];
+      if (type === 'jsonb') return value === null ? null : JSON.stringify(value);
+      return value instanceof Date ? value.toISOString() : value;
+    });
+    const parts = [`t AS (${INSERT_TICKET_SQL})`];
+    if (timeline.length > 0) {
+      const tuples = timeline.map((entry) => {
+        values.push(
+          entry.id,
+          entry.kind,
+          entry.at.toISOString(),
+          entry.eventId,
+          JSON.stringify(entry.detail),
+        );
+        const p = values.length - 4;
+        return `($${p}::uuid, $${p + 1}::text, $${p + 2}::timestamptz, $${p + 3}::text, $${p + 4}::jsonb)`;
+      });
+      parts.push(`tl AS (INSERT INTO timeline_entry (id, ticket_id, kind, at, event_id, detail)
+        SELECT v.id, t.id, v.kind, v.at, v.event_id, v.detail FROM t, (VALUES ${tuples.join(', ')}) AS v (id, kind, at, event_id, detail))`);
+    }
+    let notify = '';
+    if (events.length > 0) {
+      const outbox = outboxValues(events, values.length + 1);
+      values.push(...outbox.values);
+      // Selected from t: an idempotent retry (no ticket row) stores and publishes nothing.
+      parts.push(`ob AS (INSERT INTO outbox_event (${OUTBOX_COLUMNS})
+        SELECT v.* FROM t, (VALUES ${outbox.tuples}) AS v)`);
+      // Wakes the relay at commit, as Outbox.add does.
+      notify = `, (SELECT count(*) FROM t, LATERAL (SELECT pg_notify('${OUTBOX_CHANNEL}', '')) AS n)::int AS notified`;
+    }
+    const sql = `WITH ${parts.join(',\n')}\nSELECT (SELECT count(*) FROM t)::int AS inserted${notify}`;
+    const executor: Executor = tx ?? this.prisma;
+    const [result] = await executor.$queryRawUnsafe<{ inserted: number }[]>(sql, ...values);
+    return (result?.inserted ?? 0) === 1;
   }
 
   findById(id: string, tx?: Tx): Promise<TicketRow | null> {
@@ -137,9 +242,4 @@ function ticketWhere(query: TicketQuery): Prisma.TicketWhereInput {
     };
   }
   return where;
-}
-
-/** True when `error` is a unique-constraint violation (a concurrent create with the same key). */
-export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }

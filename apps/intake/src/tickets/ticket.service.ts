@@ -7,7 +7,7 @@ import {
   type TicketMergedV1,
   type TicketReceivedV1,
 } from '@jsjb/contracts';
-import { Outbox } from '@jsjb/messaging';
+import { Outbox, type OutboxRow } from '@jsjb/messaging';
 import {
   AppError,
   Clock,
@@ -27,15 +27,14 @@ import {
   canTriage,
   type Channel,
   type Crs,
-  localDay,
   type RequestType,
   type TicketStatus,
-  ticketNumber,
   toWgs84,
   type Urgency,
 } from './ticket.domain';
 import type { Triage, TicketQuery } from './ticket.dto';
-import { isUniqueViolation, TicketRepository, type TicketRow, type Tx } from './ticket.repository';
+import { TicketNumbers } from './ticket-numbers';
+import { type NewTimelineEntry, TicketRepository, type TicketRow, type Tx } from './ticket.repository';
 
 /** Who records a ticket: an operator on a call, a resident in the app, or an Open311 client. */
 export type TicketSource =
@@ -65,6 +64,14 @@ export interface CreateTicket {
   clientIp?: string | undefined;
 }
 
+/** A triage or merge outcome: the ticket's changes, its event and its timeline entry. */
+interface Outcome {
+  changes: Partial<Omit<TicketRow, 'suggestion'>> & { status: TicketStatus; updatedAt: Date };
+  event: { type: EventType; data: unknown };
+  kind: string;
+  detail: Prisma.InputJsonObject;
+}
+
 export interface CreatedTicket {
   ticket: TicketRow;
   /** False when an idempotent retry returned the ticket created earlier. */
@@ -77,6 +84,7 @@ export interface CreatedTicket {
 export class TicketService {
   constructor(
     private readonly tickets: TicketRepository,
+    private readonly numbers: TicketNumbers,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
     private readonly classifier: TicketClassifier,
@@ -92,13 +100,10 @@ export class TicketService {
   }
 
   async create(command: CreateTicket): Promise<CreatedTicket> {
-    const scopedKey = command.idempotencyKey && `${sourceScope(command.source)}:${command.idempotencyKey}`;
+    const scopedKey = command.idempotencyKey
+      ? `${sourceScope(command.source)}:${command.idempotencyKey}`
+      : null;
     const requestHash = scopedKey ? hashRequest(command) : null;
-    if (scopedKey) {
-      const earlier = await this.tickets.findByIdempotencyKey(scopedKey);
-      if (earlier)
-        return { ticket: sameRequestOrThrow(earlier, requestHash), created: false, duplicate: null };
-    }
     this.checkReferences(command);
     const suggestion = this.classifier.classify(command.content);
     const now = this.clock.now();
@@ -122,46 +127,68 @@ export class TicketService {
         ],
       });
     }
-    const day = localDay(now, this.config.TIME_ZONE);
-    const number = ticketNumber(day, await this.tickets.nextSequence(day));
-    try {
-      return await this.tickets.transaction(async (tx) => {
-        const row = await this.tickets.insert(tx, {
-          ...this.newRow(command, suggestion, now),
-          number,
-          idempotencyKey: scopedKey || null,
-          requestHash,
-        });
-        await this.abuse.record(tx, screening, {
-          phone: row.callerPhone,
-          ip: row.clientIp,
-          ticketId: row.id,
-          at: now,
-        });
-        await this.addTimeline(tx, row.id, 'received', now, randomUUID(), { channel: row.channel });
-        const duplicate = await this.duplicates.find(tx, row, now);
-        if (duplicate?.automatic) {
-          return { ticket: await this.merge(tx, row, duplicate, null, now), created: true, duplicate };
-        }
-        if (duplicate) await this.duplicates.suggest(tx, row.id, duplicate, now);
-        // Someone must look at a possible duplicate from the app before it goes out; on a call, the operator has.
-        const triage =
-          command.triage ??
-          (command.source.kind === 'operator' || duplicate ? undefined : ({ outcome: 'dispatch' } as const));
-        const ticket = triage
-          ? await this.applyTriage(tx, row, triage, operatorOf(command.source), now)
-          : row;
-        return { ticket, created: true, duplicate };
+    const received: TicketRow = {
+      ...this.newRow(command, suggestion, now),
+      number: await this.numbers.next(now),
+      idempotencyKey: scopedKey,
+      requestHash,
+    };
+    const duplicate = await this.duplicates.find(this.tickets.reader, received, now);
+    // Someone must look at a possible duplicate from the app before it goes out; on a call, the operator has.
+    const triage =
+      command.triage ??
+      (command.source.kind === 'operator' || duplicate ? undefined : ({ outcome: 'dispatch' } as const));
+    const outcome: Outcome | null = duplicate?.automatic
+      ? this.mergeOutcome(received, duplicate, null, now)
+      : triage
+        ? this.triageOutcome(received, triage, operatorOf(command.source), now)
+        : null;
+    const ticket: TicketRow = outcome ? { ...received, ...outcome.changes } : received;
+    const timeline: NewTimelineEntry[] = [
+      {
+        id: randomUUID(),
+        kind: 'received',
+        at: now,
+        eventId: randomUUID(),
+        detail: { channel: ticket.channel },
+      },
+    ];
+    const events: OutboxRow[] = [];
+    if (outcome) {
+      const event = this.outbox.prepare({ ...outcome.event, subject: ticket.id, time: now });
+      events.push(event);
+      timeline.push({
+        id: randomUUID(),
+        kind: outcome.kind,
+        at: now,
+        eventId: event.id,
+        detail: outcome.detail,
       });
-    } catch (error) {
-      if (scopedKey && isUniqueViolation(error)) {
-        // A concurrent retry with the same key won the race: answer with its ticket.
-        const earlier = await this.tickets.findByIdempotencyKey(scopedKey);
-        if (earlier)
-          return { ticket: sameRequestOrThrow(earlier, requestHash), created: false, duplicate: null };
-      }
-      throw error;
     }
+    const suggestOnly = duplicate && !duplicate.automatic ? duplicate : null;
+    // The common case is one statement; a flag or a suggestion to record takes a transaction.
+    const inserted =
+      screening.flags.length === 0 && !suggestOnly
+        ? await this.tickets.insertWithEffects(ticket, timeline, events)
+        : await this.tickets.transaction(async (tx) => {
+            if (!(await this.tickets.insertWithEffects(ticket, timeline, events, tx))) return false;
+            await this.abuse.record(tx, screening, {
+              phone: ticket.callerPhone,
+              ip: ticket.clientIp,
+              ticketId: ticket.id,
+              at: now,
+            });
+            if (suggestOnly) await this.duplicates.suggest(tx, ticket.id, suggestOnly, now);
+            return true;
+          });
+    if (!inserted && scopedKey) {
+      // The key was used before (a retry, or a concurrent one that won): answer with that ticket.
+      const earlier = await this.tickets.findByIdempotencyKey(scopedKey);
+      if (earlier)
+        return { ticket: sameRequestOrThrow(earlier, requestHash), created: false, duplicate: null };
+    }
+    if (!inserted) throw new Error(`ticket ${ticket.number} was not stored`);
+    return { ticket, created: true, duplicate };
   }
 
   /** 直办 / 分流 / 转办 on a pending ticket. */
@@ -175,7 +202,8 @@ export class TicketService {
           `Ticket ${row.number} is ${row.status}; only a pending ticket takes a triage outcome.`,
         );
       }
-      return this.applyTriage(tx, row, triage, operatorId, this.clock.now());
+      const now = this.clock.now();
+      return this.apply(tx, row, this.triageOutcome(row, triage, operatorId, now), now);
     });
   }
 
@@ -190,7 +218,13 @@ export class TicketService {
           `Ticket ${row.number} is ${row.status}; only a pending ticket can be merged.`,
         );
       }
-      return this.merge(tx, row, { ...finding, automatic: false }, operatorId, this.clock.now());
+      const now = this.clock.now();
+      return this.apply(
+        tx,
+        row,
+        this.mergeOutcome(row, { ...finding, automatic: false }, operatorId, now),
+        now,
+      );
     });
   }
 
@@ -212,13 +246,9 @@ export class TicketService {
     return this.tickets.timeline(ticketId);
   }
 
-  private async applyTriage(
-    tx: Tx,
-    row: TicketRow,
-    triage: Triage,
-    operatorId: string | null,
-    now: Date,
-  ): Promise<TicketRow> {
+  /** What a triage outcome changes, which event it emits and how the timeline shows it. */
+  private triageOutcome(row: TicketRow, triage: Triage, operatorId: string | null, now: Date): Outcome {
+    const operator = { operatorId: row.operatorId ?? operatorId, updatedAt: now };
     switch (triage.outcome) {
       case 'dispatch': {
         const data: TicketReceivedV1 = {
@@ -240,13 +270,12 @@ export class TicketService {
           confidential: row.confidential,
           receivedAt: row.createdAt.toISOString(),
         };
-        await this.emit(tx, 'ticket.received.v1', row.id, data, now);
-        await this.addTimeline(tx, row.id, 'forwarded', now, randomUUID());
-        return this.tickets.update(tx, row.id, {
-          status: 'forwarded',
-          operatorId: row.operatorId ?? operatorId,
-          updatedAt: now,
-        });
+        return {
+          changes: { ...operator, status: 'forwarded' },
+          event: { type: 'ticket.received.v1', data },
+          kind: 'forwarded',
+          detail: {},
+        };
       }
       case 'direct': {
         const data: TicketClosedDirectlyV1 = {
@@ -254,15 +283,12 @@ export class TicketService {
           reply: triage.reply,
           closedAt: now.toISOString(),
         };
-        const eventId = await this.emit(tx, 'ticket.closed-directly.v1', row.id, data, now);
-        await this.addTimeline(tx, row.id, 'answered', now, eventId, { reply: triage.reply });
-        return this.tickets.update(tx, row.id, {
-          status: 'answered',
-          directReply: triage.reply,
-          operatorId: row.operatorId ?? operatorId,
-          updatedAt: now,
-          closedAt: now,
-        });
+        return {
+          changes: { ...operator, status: 'answered', directReply: triage.reply, closedAt: now },
+          event: { type: 'ticket.closed-directly.v1', data },
+          kind: 'answered',
+          detail: { reply: triage.reply },
+        };
       }
       case 'divert': {
         const data: TicketDivertedV1 = {
@@ -271,30 +297,28 @@ export class TicketService {
           note: triage.note,
           closedAt: now.toISOString(),
         };
-        const eventId = await this.emit(tx, 'ticket.diverted.v1', row.id, data, now);
-        await this.addTimeline(tx, row.id, 'diverted', now, eventId, {
-          reason: triage.reason,
-          note: triage.note,
-        });
-        return this.tickets.update(tx, row.id, {
-          status: 'diverted',
-          diversionReason: triage.reason,
-          diversionNote: triage.note,
-          operatorId: row.operatorId ?? operatorId,
-          updatedAt: now,
-          closedAt: now,
-        });
+        return {
+          changes: {
+            ...operator,
+            status: 'diverted',
+            diversionReason: triage.reason,
+            diversionNote: triage.note,
+            closedAt: now,
+          },
+          event: { type: 'ticket.diverted.v1', data },
+          kind: 'diverted',
+          detail: { reason: triage.reason, note: triage.note },
+        };
       }
     }
   }
 
-  private async merge(
-    tx: Tx,
+  private mergeOutcome(
     row: TicketRow,
     finding: DuplicateFinding,
     operatorId: string | null,
     now: Date,
-  ): Promise<TicketRow> {
+  ): Outcome {
     const data: TicketMergedV1 = {
       ...closedAtIntake(row, operatorId),
       masterTicketId: finding.masterId,
@@ -304,15 +328,20 @@ export class TicketService {
       automatic: finding.automatic,
       mergedAt: now.toISOString(),
     };
-    const eventId = await this.emit(tx, 'ticket.merged.v1', row.id, data, now);
-    // The resident is told the master's number, where they can follow the matter.
-    await this.addTimeline(tx, row.id, 'merged', now, eventId, { masterNumber: finding.masterNumber });
-    return this.tickets.update(tx, row.id, {
-      status: 'merged',
-      masterTicketId: finding.masterId,
-      updatedAt: now,
-      closedAt: now,
-    });
+    return {
+      changes: { status: 'merged', masterTicketId: finding.masterId, updatedAt: now, closedAt: now },
+      event: { type: 'ticket.merged.v1', data },
+      // The resident is told the master's number, where they can follow the matter.
+      kind: 'merged',
+      detail: { masterNumber: finding.masterNumber },
+    };
+  }
+
+  /** Applies an outcome to a stored ticket: its changes, its event and its timeline entry. */
+  private async apply(tx: Tx, row: TicketRow, outcome: Outcome, now: Date): Promise<TicketRow> {
+    const eventId = await this.emit(tx, outcome.event.type, row.id, outcome.event.data, now);
+    await this.addTimeline(tx, row.id, outcome.kind, now, eventId, outcome.detail);
+    return this.tickets.update(tx, row.id, outcome.changes);
   }
 
   private async emit(tx: Tx, type: EventType, ticketId: string, data: unknown, time: Date): Promise<string> {
@@ -360,11 +389,7 @@ export class TicketService {
     }
   }
 
-  private newRow(
-    command: CreateTicket,
-    suggestion: Suggestion,
-    now: Date,
-  ): Prisma.TicketUncheckedCreateInput {
+  private newRow(command: CreateTicket, suggestion: Suggestion, now: Date): TicketRow {
     const coordinates = command.location.coordinates;
     const wgs84 = coordinates ? toWgs84(coordinates.crs, coordinates.lng, coordinates.lat) : null;
     const categoryCode = command.categoryCode ?? suggestion.category?.code ?? null;
@@ -394,9 +419,18 @@ export class TicketService {
       open311ClientId: command.source.kind === 'open311' ? command.source.clientId : null,
       clientIp: command.clientIp ?? null,
       status: 'pending',
-      suggestion: suggestion as unknown as Prisma.InputJsonValue,
+      suggestion: suggestion as unknown as Prisma.JsonObject,
+      directReply: null,
+      diversionReason: null,
+      diversionNote: null,
+      masterTicketId: null,
+      leadUnitId: null,
+      replyDueAt: null,
+      idempotencyKey: null,
+      requestHash: null,
       createdAt: now,
       updatedAt: now,
+      closedAt: null,
     };
   }
 }

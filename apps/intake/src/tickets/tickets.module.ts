@@ -5,6 +5,7 @@ import { DuplicatesModule } from '../duplicates/duplicates.module';
 import { ReferenceModule } from '../reference/reference.module';
 import { ResidentController } from './resident.controller';
 import { ClassifyController, TicketController } from './ticket.controller';
+import { TicketNumbers } from './ticket-numbers';
 import { TicketRepository } from './ticket.repository';
 import { TicketService } from './ticket.service';
 
@@ -12,7 +13,7 @@ import { TicketService } from './ticket.service';
 @Module({
   imports: [ReferenceModule, ClassificationModule, DuplicatesModule, AbuseModule],
   controllers: [TicketController, ClassifyController, ResidentController],
-  providers: [TicketRepository, TicketService],
+  providers: [TicketRepository, TicketNumbers, TicketService],
   exports: [TicketService, TicketRepository],
 })
 export class TicketsModule {}

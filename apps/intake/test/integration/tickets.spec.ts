@@ -3,6 +3,8 @@ import { ticketReceivedV1 } from '@jsjb/contracts';
 import type { TokenClaims } from '@jsjb/platform';
 import { type IntakeHarness, startIntakeHarness, TIMEOUT_MS } from '../support/intake-harness';
 import { AREAS, seedReference } from '../support/reference-seed';
+import { TicketNumbers } from '../../src/tickets/ticket-numbers';
+import { TicketRepository } from '../../src/tickets/ticket.repository';
 
 const TEST_TIMEOUT_MS = 60_000;
 const operator: TokenClaims = { sub: 'operator-7', role: 'operator' };
@@ -90,6 +92,25 @@ describe('intake tickets: 受理, triage, search, resident view', () => {
       expect(new Set(numbers).size).toBe(10);
       const days = new Set(numbers.map((n) => n.slice(0, 8)));
       expect(days.size).toBe(1);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'hands out unique numbers from blocks across instances, with gaps at most a block',
+    async () => {
+      const repository = h.sut.app.get(TicketRepository);
+      const config = { ...h.sut.config, TICKET_NUMBER_BLOCK: 7 };
+      const instances = [new TicketNumbers(repository, config), new TicketNumbers(repository, config)];
+      const at = new Date('2031-05-04T10:00:00+08:00');
+      const numbers = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => (instances[i % 2] as TicketNumbers).next(at)),
+      );
+      expect(new Set(numbers).size).toBe(40);
+      expect(numbers.every((n) => n.startsWith('20310504'))).toBe(true);
+      const sequences = numbers.map((n) => Number(n.slice(8))).sort((a, b) => a - b);
+      // Two instances, each with at most one block partly used.
+      expect(sequences.at(-1)).toBeLessThanOrEqual(40 + 2 * 7);
     },
     TEST_TIMEOUT_MS,
   );

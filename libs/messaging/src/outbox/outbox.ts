@@ -21,6 +21,42 @@ export interface NewEvent<T extends string = string> {
   traceparent?: string;
 }
 
+/** Wakes the relay at commit of the transaction that stored events. */
+export const OUTBOX_NOTIFY_SQL = `SELECT pg_notify('${OUTBOX_CHANNEL}', '')`;
+
+/** An outbox row as stored: the event validated and serialised. */
+export interface OutboxRow extends StoredEvent {
+  payload: string;
+  headers: string;
+  createdAt: string;
+}
+
+/** The outbox table's columns, in the order {@link outboxValues} binds them. */
+export const OUTBOX_COLUMNS = 'id, topic, key, type, payload, headers, created_at';
+
+/**
+ * The `VALUES` tuples of `rows` for {@link OUTBOX_COLUMNS}, numbering parameters from `firstParam`,
+ * so that a caller can make them one part of a larger statement.
+ */
+export function outboxValues(
+  rows: readonly OutboxRow[],
+  firstParam = 1,
+): { tuples: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const tuples = rows.map((row, j) => {
+    values.push(row.id, row.topic, row.key, row.type, row.payload, row.headers, row.createdAt);
+    const p = firstParam + j * 7;
+    return `($${p}::uuid, $${p + 1}::text, $${p + 2}::text, $${p + 3}::text, $${p + 4}::jsonb, $${p + 5}::jsonb, $${p + 6}::timestamptz)`;
+  });
+  return { tuples: tuples.join(', '), values };
+}
+
+/** `INSERT INTO outbox_event … VALUES …` for `rows`. */
+export function outboxInsert(rows: readonly OutboxRow[]): { sql: string; values: unknown[] } {
+  const { tuples, values } = outboxValues(rows);
+  return { sql: `INSERT INTO outbox_event (${OUTBOX_COLUMNS}) VALUES ${tuples}`, values };
+}
+
 export interface StoredEvent {
   id: string;
   topic: string;
@@ -58,27 +94,27 @@ export class Outbox {
 
   async addMany(tx: SqlExecutor, events: readonly NewEvent[]): Promise<StoredEvent[]> {
     if (events.length === 0) return [];
-    const rows = events.map((event) => this.toRow(event));
+    const rows = events.map((event) => this.prepare(event));
     // PostgreSQL binds at most 65,535 parameters per statement: insert in chunks.
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      const chunk = rows.slice(i, i + INSERT_CHUNK);
-      const values: unknown[] = [];
-      const tuples = chunk.map((row, j) => {
-        values.push(row.id, row.topic, row.key, row.type, row.payload, row.headers, row.createdAt);
-        const p = j * 7;
-        return `($${p + 1}::uuid, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::jsonb, $${p + 6}::jsonb, $${p + 7}::timestamptz)`;
-      });
-      await tx.$executeRawUnsafe(
-        `INSERT INTO outbox_event (id, topic, key, type, payload, headers, created_at) VALUES ${tuples.join(', ')}`,
-        ...values,
-      );
+      const { sql, values } = outboxInsert(rows.slice(i, i + INSERT_CHUNK));
+      await tx.$executeRawUnsafe(sql, ...values);
     }
     // Delivered at commit (and folded with any other notification of this transaction).
-    await tx.$executeRawUnsafe(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
+    await tx.$executeRawUnsafe(OUTBOX_NOTIFY_SQL);
     return rows.map(({ id, topic, key, type }) => ({ id, topic, key, type }));
   }
 
-  private toRow(event: NewEvent): StoredEvent & { payload: string; headers: string; createdAt: string } {
+  /**
+   * Validates an event against its contract and returns the outbox row to store, for a caller that
+   * writes it in its own statement (e.g. one `WITH … INSERT` with the state change: one round trip,
+   * one implicit transaction). Such a statement must also run {@link OUTBOX_NOTIFY_SQL}'s notification.
+   */
+  prepare(event: NewEvent): OutboxRow {
+    return this.toRow(event);
+  }
+
+  private toRow(event: NewEvent): OutboxRow {
     const definition = this.catalog[event.type];
     if (!definition)
       throw new EventContractError(`Unknown event type "${event.type}": add it to the event catalogue`);
