@@ -51,7 +51,12 @@ export class AbuseController {
   @HttpCode(200)
   @Roles('operator', 'manager', 'admin')
   @ApiOperation({ summary: 'Clear a caller flag: a genuine caller (with a note)' })
-  @ApiZodBody(reviewSchema)
+  @ApiZodBody(reviewSchema, undefined, {
+    genuine: {
+      summary: '解除标记：确为正常诉求',
+      value: { note: '经回听录音，来电人反映的是不同小区的多起问题，属正常诉求。' },
+    },
+  })
   clear(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
     return this.review.review(flagId(id), 'cleared', parseOrThrow(reviewSchema, body), principal.subject);
   }
@@ -60,7 +65,12 @@ export class AbuseController {
   @HttpCode(200)
   @Roles('operator', 'manager', 'admin')
   @ApiOperation({ summary: 'Confirm a caller flag: 恶意重复来电, abuse of the line (with a note)' })
-  @ApiZodBody(reviewSchema)
+  @ApiZodBody(reviewSchema, undefined, {
+    malicious: {
+      summary: '确认恶意重复来电',
+      value: { note: '同一号码一天内来电二十余次，内容相同且无新情况，按条例第三十七条处理。' },
+    },
+  })
   confirm(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
     return this.review.review(flagId(id), 'confirmed', parseOrThrow(reviewSchema, body), principal.subject);
   }

@@ -504,6 +504,40 @@ describe('intake tickets: 受理, triage, search, resident view', () => {
   });
 
   it(
+    'documents every endpoint in OpenAPI, each JSON body with examples in Chinese',
+    async () => {
+      const res = await h.http('GET', '/docs/openapi.json', null);
+      const paths = (res.json as { paths: Record<string, Record<string, Json>> }).paths;
+      expect(Object.keys(paths)).toEqual(
+        expect.arrayContaining([
+          '/tickets',
+          '/tickets/{id}',
+          '/tickets/{id}/triage',
+          '/classify',
+          '/resident/tickets',
+          '/resident/tickets/{id}',
+          '/duplicate-suggestions',
+          '/caller-flags',
+          '/reference/status',
+        ]),
+      );
+      const bodies = Object.entries(paths).flatMap(([path, methods]) =>
+        Object.entries(methods)
+          .filter(([, op]) => (op['requestBody'] as Json | undefined)?.['content'])
+          .map(([method, op]) => {
+            const content = (op['requestBody'] as { content: Record<string, { examples?: unknown }> })
+              .content;
+            const examples = JSON.stringify(Object.values(content)[0]?.examples ?? null);
+            return { route: `${method} ${path}`, chinese: /[\u4e00-\u9fff]/.test(examples) };
+          }),
+      );
+      expect(bodies.length).toBeGreaterThanOrEqual(6);
+      expect(bodies).toEqual(bodies.map(({ route }) => ({ route, chinese: true })));
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
     'publishes every ticket.received it stores, exactly once',
     async () => {
       const forwarded = await h.prisma.ticket.findMany({
