@@ -118,6 +118,7 @@ export class TicketService {
       throw new AppError('INTAKE.RATE_LIMITED', 'Too many requests from this caller; try again later.', {
         status: 429,
         title: 'Too Many Requests',
+        retryAfterSeconds: screening.throttled.retryAfterSeconds,
         errors: [
           {
             field: screening.throttled.limit === 'phone' ? 'caller.phone' : '(client)',

@@ -52,6 +52,9 @@ export function ticketView(row: TicketRow, names: ReferenceNames, masked: boolea
 
 /** A resident's own ticket: what they sent, where it stands, unit names — never staff data. */
 export function residentTicketView(row: TicketRow, names: ReferenceNames, timeline?: readonly TimelineRow[]) {
+  // The answer the resident got: the operator's (直办), or the lead unit's latest reply (办结).
+  const unitReply = timeline?.findLast((entry) => entry.kind === 'replied')?.detail as
+    Prisma.JsonObject | undefined;
   return {
     id: row.id,
     number: row.number,
@@ -64,7 +67,7 @@ export function residentTicketView(row: TicketRow, names: ReferenceNames, timeli
     status: row.status,
     handledBy: row.leadUnitId ? names.unitName(row.leadUnitId) : null,
     replyDueAt: row.replyDueAt?.toISOString() ?? null,
-    reply: row.directReply,
+    reply: row.directReply ?? (typeof unitReply?.['content'] === 'string' ? unitReply['content'] : null),
     createdAt: row.createdAt.toISOString(),
     closedAt: row.closedAt?.toISOString() ?? null,
     ...(timeline ? { timeline: timeline.map(timelineView) } : {}),

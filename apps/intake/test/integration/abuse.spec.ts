@@ -86,6 +86,7 @@ describe('abuse control (Arts. 9, 37): throttling online requests, flagging call
       h.clock.advance(10 * MINUTE);
       const refused = await submit('198.51.100.9', { content: MATTERS[3], caller: { phone } });
       expect(refused.status).toBe(429);
+      expect(refused.headers['retry-after']).toBe(String(50 * 60));
       expect(refused.body).toMatchObject({
         code: 'INTAKE.RATE_LIMITED',
         errors: [{ field: 'caller.phone', code: 'rate_limited', message: `retry after ${50 * 60} s` }],

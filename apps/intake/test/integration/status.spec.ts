@@ -290,6 +290,19 @@ describe('intake status read model (resident timeline)', () => {
       for (const secret of [STAFF, ON_DUTY, DISPATCHER, NOTE, LEAD.id, CO.id, COPY.id, COPY.name, 'A-1']) {
         expect(everything).not.toContain(secret);
       }
+
+      // What the resident's app shows: the handling unit by name, the unit's reply, nothing of its staff.
+      const view = await h.http('GET', `/resident/tickets/${id}`, { sub: 'resident-1', role: 'resident' });
+      expect(view.status).toBe(200);
+      expect(view.body).toMatchObject({
+        status: 'in-progress',
+        handledBy: LEAD.name,
+        reply: '已责令施工单位停止夜间施工，并安排执法队员夜间巡查。',
+      });
+      expect((view.body['timeline'] as unknown[]).length).toBe(8);
+      for (const secret of [STAFF, ON_DUTY, DISPATCHER, NOTE, LEAD.id, CO.id, COPY.id, COPY.name, 'A-1']) {
+        expect(view.text).not.toContain(secret);
+      }
     },
     TEST_TIMEOUT_MS,
   );

@@ -12,6 +12,8 @@ export interface AppErrorOptions {
   title?: string;
   errors?: FieldError[];
   cause?: unknown;
+  /** Seconds the client should wait before retrying (429, 503): sent as `Retry-After`. */
+  retryAfterSeconds?: number;
 }
 
 /**
@@ -23,6 +25,7 @@ export class AppError extends Error {
   readonly status: number;
   readonly title: string;
   readonly errors: readonly FieldError[];
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(code: string, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -31,6 +34,7 @@ export class AppError extends Error {
     this.status = options.status ?? 400;
     this.title = options.title ?? 'Bad Request';
     this.errors = options.errors ?? [];
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

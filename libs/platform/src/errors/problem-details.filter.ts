@@ -1,5 +1,6 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from './app.error';
 import { toProblem } from './to-problem';
 
 /** The one global filter: every error leaves the service as `application/problem+json`. */
@@ -25,6 +26,9 @@ export function sendProblem(
   const { problem, serverError } = toProblem(exception, request.url);
   if (serverError !== undefined) {
     logger.error({ err: serverError, errorId: problem.errorId, reqId: request.id }, 'request failed');
+  }
+  if (exception instanceof AppError && exception.retryAfterSeconds !== undefined) {
+    void reply.header('retry-after', String(Math.max(0, Math.ceil(exception.retryAfterSeconds))));
   }
   void reply
     .status(problem.status)
