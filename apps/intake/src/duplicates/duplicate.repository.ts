@@ -180,6 +180,15 @@ export class DuplicateRepository {
     return count === 1;
   }
 
+  /** Marks every open suggestion of the ticket stale, in the caller's transaction: it was triaged otherwise. */
+  async staleOpen(tx: Tx, ticketId: string, at: Date, by: string): Promise<number> {
+    const { count } = await tx.duplicateSuggestion.updateMany({
+      where: { ticketId, status: 'open' },
+      data: { status: 'stale', decidedAt: at, decidedBy: by },
+    });
+    return count;
+  }
+
   /** Marks the ticket's other open suggestions stale: it was merged through one of them. */
   async staleOthers(ticketId: string, except: string, at: Date, by: string): Promise<number> {
     const { count } = await this.prisma.duplicateSuggestion.updateMany({

@@ -82,4 +82,9 @@ export class DuplicateService {
       createdAt: at,
     });
   }
+
+  /** The ticket took a triage outcome: its open suggestions have nothing left to decide. */
+  async settle(tx: Prisma.TransactionClient, ticketId: string, at: Date, by: string): Promise<void> {
+    await this.repository.staleOpen(tx, ticketId, at, by);
+  }
 }

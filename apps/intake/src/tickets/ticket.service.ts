@@ -204,6 +204,7 @@ export class TicketService {
         );
       }
       const now = this.clock.now();
+      await this.duplicates.settle(tx, row.id, now, operatorId);
       return this.apply(tx, row, this.triageOutcome(row, triage, operatorId, now), now);
     });
   }

@@ -204,7 +204,7 @@ describe('重复诉求: duplicate detection at intake, suggestions, 并单 and d
   );
 
   it(
-    'turns a suggestion stale when its ticket was triaged first: the merge answers 409',
+    'turns a suggestion stale when its ticket is triaged: a later merge answers 409',
     async () => {
       const phone = newPhone();
       await create(call(LAMP, phone));
@@ -221,7 +221,7 @@ describe('重复诉求: duplicate detection at intake, suggestions, 并单 and d
         operator,
       );
       expect(merge.status).toBe(409);
-      expect(merge.body['code']).toBe('TICKET.ALREADY_TRIAGED');
+      expect(merge.body['code']).toBe('DUPLICATE_SUGGESTION.DECIDED');
       const row = await h.prisma.duplicateSuggestion.findUniqueOrThrow({
         where: { id: suggestion['id'] as string },
       });
