@@ -62,7 +62,14 @@ const TICKET_COLUMNS: readonly (readonly [keyof TicketRow, string, string])[] = 
   ['closedAt', 'closed_at', 'timestamptz'],
 ];
 
-const INSERT_TICKET_SQL = `INSERT INTO ticket (${TICKET_COLUMNS.map(([, column]) => column).join(', ')}) VALUES (${TICKET_COLUMNS.map(([, , type], i) => `$${i + 1}::${type}`).join(', ')}) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`;
+const TICKET_COLUMN_LIST = TICKET_COLUMNS.map(([, column]) => column).join(', ');
+
+/** A ticket to store with its timeline entries and its events. */
+export interface NewTicket {
+  row: TicketRow;
+  timeline: readonly NewTimelineEntry[];
+  events: readonly OutboxRow[];
+}
 
 export interface TimelineRow {
   kind: string;
@@ -98,51 +105,57 @@ export class TicketRepository {
   }
 
   /**
-   * Stores a new ticket, its timeline entries and its events in ONE statement (one round trip and,
-   * without `tx`, its own implicit transaction). False, with nothing stored, when a ticket with the
-   * same idempotency key exists.
+   * Stores new tickets with their timeline entries and events in ONE statement (one round trip and,
+   * without `tx`, one implicit transaction). Returns the ids stored: a ticket whose idempotency key
+   * exists already is left out, with its entries and events.
    */
-  async insertWithEffects(
-    row: TicketRow,
-    timeline: readonly NewTimelineEntry[],
-    events: readonly OutboxRow[],
-    tx?: Tx,
-  ): Promise<boolean> {
-    const values: unknown[] = TICKET_COLUMNS.map(([field, , type]) => {
-      const value = row[field];
-      if (type === 'jsonb') return value === null ? null : JSON.stringify(value);
-      return value instanceof Date ? value.toISOString() : value;
-    });
-    const parts = [`t AS (${INSERT_TICKET_SQL})`];
-    if (timeline.length > 0) {
-      const tuples = timeline.map((entry) => {
-        values.push(
-          entry.id,
-          entry.kind,
-          entry.at.toISOString(),
-          entry.eventId,
-          JSON.stringify(entry.detail),
-        );
-        const p = values.length - 4;
-        return `($${p}::uuid, $${p + 1}::text, $${p + 2}::timestamptz, $${p + 3}::text, $${p + 4}::jsonb)`;
+  async insertMany(tickets: readonly NewTicket[], tx?: Tx): Promise<Set<string>> {
+    const values: unknown[] = [];
+    const param = (value: unknown, type: string): string => {
+      values.push(value);
+      return `$${values.length}::${type}`;
+    };
+    const ticketTuples = tickets.map(({ row }) => {
+      const cells = TICKET_COLUMNS.map(([field, , type]) => {
+        const value = row[field];
+        if (type === 'jsonb') return param(value === null ? null : JSON.stringify(value), type);
+        return param(value instanceof Date ? value.toISOString() : value, type);
       });
+      return `(${cells.join(', ')})`;
+    });
+    const parts = [
+      `t AS (INSERT INTO ticket (${TICKET_COLUMN_LIST}) VALUES ${ticketTuples.join(', ')}
+        ON CONFLICT (idempotency_key) DO NOTHING RETURNING id)`,
+    ];
+    const entries = tickets.flatMap(({ row, timeline }) =>
+      timeline.map(
+        (e) =>
+          `(${param(e.id, 'uuid')}, ${param(row.id, 'uuid')}, ${param(e.kind, 'text')}, ${param(e.at.toISOString(), 'timestamptz')}, ${param(e.eventId, 'text')}, ${param(JSON.stringify(e.detail), 'jsonb')})`,
+      ),
+    );
+    if (entries.length > 0) {
       parts.push(`tl AS (INSERT INTO timeline_entry (id, ticket_id, kind, at, event_id, detail)
-        SELECT v.id, t.id, v.kind, v.at, v.event_id, v.detail FROM t, (VALUES ${tuples.join(', ')}) AS v (id, kind, at, event_id, detail))`);
+        SELECT v.* FROM (VALUES ${entries.join(', ')}) AS v (id, ticket_id, kind, at, event_id, detail)
+        JOIN t ON t.id = v.ticket_id)`);
     }
+    const events = tickets.flatMap((ticket) => ticket.events);
     let notify = '';
     if (events.length > 0) {
       const outbox = outboxValues(events, values.length + 1);
       values.push(...outbox.values);
-      // Selected from t: an idempotent retry (no ticket row) stores and publishes nothing.
+      // Joined to t (an event's key is its ticket's id): a ticket not stored publishes nothing.
       parts.push(`ob AS (INSERT INTO outbox_event (${OUTBOX_COLUMNS})
-        SELECT v.* FROM t, (VALUES ${outbox.tuples}) AS v)`);
+        SELECT v.* FROM (VALUES ${outbox.tuples}) AS v (${OUTBOX_COLUMNS}) JOIN t ON t.id = v.key::uuid)`);
       // Wakes the relay at commit, as Outbox.add does.
-      notify = `, (SELECT count(*) FROM t, LATERAL (SELECT pg_notify('${OUTBOX_CHANNEL}', '')) AS n)::int AS notified`;
+      parts.push(
+        `n AS (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT 1 FROM t LIMIT 1) AS any_row)`,
+      );
+      notify = ', (SELECT count(*) FROM n)::int AS notified';
     }
-    const sql = `WITH ${parts.join(',\n')}\nSELECT (SELECT count(*) FROM t)::int AS inserted${notify}`;
+    const sql = `WITH ${parts.join(',\n')}\nSELECT id::text AS id${notify} FROM t`;
     const executor: Executor = tx ?? this.prisma;
-    const [result] = await executor.$queryRawUnsafe<{ inserted: number }[]>(sql, ...values);
-    return (result?.inserted ?? 0) === 1;
+    const stored = await executor.$queryRawUnsafe<{ id: string }[]>(sql, ...values);
+    return new Set(stored.map((r) => r.id));
   }
 
   findById(id: string, tx?: Tx): Promise<TicketRow | null> {

@@ -34,6 +34,7 @@ import {
 } from './ticket.domain';
 import type { Triage, TicketQuery } from './ticket.dto';
 import { TicketNumbers } from './ticket-numbers';
+import { TicketWriter } from './ticket-writer';
 import { type NewTimelineEntry, TicketRepository, type TicketRow, type Tx } from './ticket.repository';
 
 /** Who records a ticket: an operator on a call, a resident in the app, or an Open311 client. */
@@ -85,6 +86,7 @@ export class TicketService {
   constructor(
     private readonly tickets: TicketRepository,
     private readonly numbers: TicketNumbers,
+    private readonly writer: TicketWriter,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
     private readonly classifier: TicketClassifier,
@@ -167,12 +169,13 @@ export class TicketService {
       });
     }
     const suggestOnly = duplicate && !duplicate.automatic ? duplicate : null;
-    // The common case is one statement; a flag or a suggestion to record takes a transaction.
+    const newTicket = { row: ticket, timeline, events };
+    // The common case goes through the group-commit writer; a flag or a suggestion to record takes a transaction.
     const inserted =
       screening.flags.length === 0 && !suggestOnly
-        ? await this.tickets.insertWithEffects(ticket, timeline, events)
+        ? await this.writer.write(newTicket)
         : await this.tickets.transaction(async (tx) => {
-            if (!(await this.tickets.insertWithEffects(ticket, timeline, events, tx))) return false;
+            if (!(await this.tickets.insertMany([newTicket], tx)).has(ticket.id)) return false;
             await this.abuse.record(tx, screening, {
               phone: ticket.callerPhone,
               ip: ticket.clientIp,

@@ -6,6 +6,7 @@ import { ReferenceModule } from '../reference/reference.module';
 import { ResidentController } from './resident.controller';
 import { ClassifyController, TicketController } from './ticket.controller';
 import { TicketNumbers } from './ticket-numbers';
+import { TicketWriter } from './ticket-writer';
 import { TicketRepository } from './ticket.repository';
 import { TicketService } from './ticket.service';
 
@@ -13,7 +14,7 @@ import { TicketService } from './ticket.service';
 @Module({
   imports: [ReferenceModule, ClassificationModule, DuplicatesModule, AbuseModule],
   controllers: [TicketController, ClassifyController, ResidentController],
-  providers: [TicketRepository, TicketNumbers, TicketService],
+  providers: [TicketRepository, TicketNumbers, TicketWriter, TicketService],
   exports: [TicketService, TicketRepository],
 })
 export class TicketsModule {}
