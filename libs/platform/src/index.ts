@@ -14,6 +14,7 @@ export * from './health/health';
 export * from './database/database-url';
 export * from './database/database-admin';
 export * from './database/prisma';
+export * from './database/group-batcher';
 export * from './migrations/migration-runner';
 export * from './redis/redis';
 export * from './platform.module';

@@ -70,55 +70,49 @@ const SUGGESTED_TICKET_SELECT = {
 export class DuplicateRepository {
   constructor(private readonly prisma: PrismaService) {}
 
+  /** For reads outside a transaction by code that takes a transaction client. */
+  get reader(): Tx {
+    return this.prisma;
+  }
+
   /**
    * Earlier tickets of the same caller and at the same place, newest first, at most `limit` per rule,
    * in one statement. Each branch walks one index — (caller_phone, created_at),
-   * (resident_subject, created_at), (category_code, created_at) — over its window only.
+   * (resident_subject, created_at), (category_code, created_at, …) — over its window only.
    */
   async candidates(tx: Tx, query: CandidateQuery): Promise<DuplicateCandidate[]> {
-    const { probe, limit } = query;
-    const common = Prisma.sql`id <> ${probe.id}::uuid AND master_ticket_id IS NULL
-      AND status NOT IN (${Prisma.join([...NOT_MASTER_STATUSES])})`;
-    const columns = Prisma.sql`id::text AS id, number, status, master_ticket_id::text AS master_ticket_id,
-      caller_phone, resident_subject, category_code, community_code, lng, lat, content, created_at`;
-    const branches: Prisma.Sql[] = [];
-    if (probe.callerPhone !== null) {
-      branches.push(Prisma.sql`(SELECT ${columns} FROM ticket
-        WHERE caller_phone = ${probe.callerPhone}
-          AND created_at >= ${query.callerSince} AND created_at <= ${query.until} AND ${common}
-        ORDER BY created_at DESC LIMIT ${limit})`);
+    const [candidates = []] = await this.candidatesOf(tx, [query]);
+    return candidates;
+  }
+
+  /** {@link candidates} of several probes in one statement (a row per probe and candidate). */
+  async candidatesOf(tx: Tx, queries: readonly CandidateQuery[]): Promise<DuplicateCandidate[][]> {
+    const branches = queries.flatMap((query, index) => candidateBranches(query, index));
+    const found: DuplicateCandidate[][] = queries.map(() => []);
+    if (branches.length === 0) return found;
+    // UNION (not ALL): a ticket of the same caller at the same place is read once per probe.
+    const rows = await tx.$queryRaw<(CandidateSqlRow & { probe: number })[]>(
+      Prisma.join(branches, ' UNION '),
+    );
+    for (const r of rows) {
+      found[r.probe]?.push({
+        id: r.id,
+        number: r.number,
+        status: r.status,
+        masterTicketId: r.master_ticket_id,
+        callerPhone: r.caller_phone,
+        residentSubject: r.resident_subject,
+        categoryCode: r.category_code,
+        communityCode: r.community_code,
+        lng: r.lng,
+        lat: r.lat,
+        content: r.content,
+        createdAt: r.created_at,
+      });
     }
-    if (probe.residentSubject !== null) {
-      branches.push(Prisma.sql`(SELECT ${columns} FROM ticket
-        WHERE resident_subject = ${probe.residentSubject}
-          AND created_at >= ${query.callerSince} AND created_at <= ${query.until} AND ${common}
-        ORDER BY created_at DESC LIMIT ${limit})`);
-    }
-    const place = placeFilter(probe, query.radiusMetres);
-    if (probe.categoryCode !== null && place !== null) {
-      branches.push(Prisma.sql`(SELECT ${columns} FROM ticket
-        WHERE category_code = ${probe.categoryCode}
-          AND created_at >= ${query.placeSince} AND created_at <= ${query.until} AND ${common}
-          AND ${place}
-        ORDER BY created_at DESC LIMIT ${limit})`);
-    }
-    if (branches.length === 0) return [];
-    // UNION (not ALL): a ticket of the same caller at the same place is read once.
-    const rows = await tx.$queryRaw<CandidateSqlRow[]>(Prisma.join(branches, ' UNION '));
-    return rows.map((r) => ({
-      id: r.id,
-      number: r.number,
-      status: r.status,
-      masterTicketId: r.master_ticket_id,
-      callerPhone: r.caller_phone,
-      residentSubject: r.resident_subject,
-      categoryCode: r.category_code,
-      communityCode: r.community_code,
-      lng: r.lng,
-      lat: r.lat,
-      content: r.content,
-      createdAt: r.created_at,
-    }));
+    // Newest first within each probe, as one probe's statement answers.
+    for (const list of found) list.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+    return found;
   }
 
   /** Records an open suggestion; the same pair suggested again is a no-op. */
@@ -197,6 +191,38 @@ export class DuplicateRepository {
     });
     return count;
   }
+}
+
+/** The SELECTs of one probe's rules, each tagged with the probe's index. */
+function candidateBranches(query: CandidateQuery, index: number): Prisma.Sql[] {
+  const { probe, limit } = query;
+  const common = Prisma.sql`id <> ${probe.id}::uuid AND master_ticket_id IS NULL
+    AND status NOT IN (${Prisma.join([...NOT_MASTER_STATUSES])})`;
+  const columns = Prisma.sql`${index}::int AS probe, id::text AS id, number, status,
+    master_ticket_id::text AS master_ticket_id, caller_phone, resident_subject, category_code,
+    community_code, lng, lat, content, created_at`;
+  const branches: Prisma.Sql[] = [];
+  if (probe.callerPhone !== null) {
+    branches.push(Prisma.sql`(SELECT ${columns} FROM ticket
+      WHERE caller_phone = ${probe.callerPhone}
+        AND created_at >= ${query.callerSince} AND created_at <= ${query.until} AND ${common}
+      ORDER BY created_at DESC LIMIT ${limit})`);
+  }
+  if (probe.residentSubject !== null) {
+    branches.push(Prisma.sql`(SELECT ${columns} FROM ticket
+      WHERE resident_subject = ${probe.residentSubject}
+        AND created_at >= ${query.callerSince} AND created_at <= ${query.until} AND ${common}
+      ORDER BY created_at DESC LIMIT ${limit})`);
+  }
+  const place = placeFilter(probe, query.radiusMetres);
+  if (probe.categoryCode !== null && place !== null) {
+    branches.push(Prisma.sql`(SELECT ${columns} FROM ticket
+      WHERE category_code = ${probe.categoryCode}
+        AND created_at >= ${query.placeSince} AND created_at <= ${query.until} AND ${common}
+        AND ${place}
+      ORDER BY created_at DESC LIMIT ${limit})`);
+  }
+  return branches;
 }
 
 /** Same community, or inside the box around the coordinates (refined by distance in the domain). */

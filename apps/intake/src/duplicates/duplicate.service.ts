@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { PLATFORM_CONFIG } from '@jsjb/platform';
+import { GroupBatcher, PLATFORM_CONFIG } from '@jsjb/platform';
 import type { Prisma, Ticket } from '../generated/prisma/client';
-import { bestDuplicate, type DuplicateReason, type DuplicateRules } from './duplicate.domain';
-import { DuplicateRepository } from './duplicate.repository';
+import {
+  bestDuplicate,
+  type DuplicateCandidate,
+  type DuplicateReason,
+  type DuplicateRules,
+} from './duplicate.domain';
+import { type CandidateQuery, DuplicateRepository } from './duplicate.repository';
 import type { DuplicatesConfig } from './duplicates.config';
 
 const HOUR = 3_600_000;
+/** Probes one candidate read serves (≤ 3 rules × ~15 parameters each). */
+const MAX_READ_BATCH = 100;
 
 /** An earlier ticket the new one repeats (重复诉求), and how sure intake is. */
 export interface DuplicateFinding {
@@ -24,6 +31,7 @@ export interface DuplicateFinding {
 export class DuplicateService {
   private readonly rules: DuplicateRules;
   private readonly maxCandidates: number;
+  private readonly reads: GroupBatcher<CandidateQuery, DuplicateCandidate[]>;
 
   constructor(
     private readonly repository: DuplicateRepository,
@@ -39,30 +47,41 @@ export class DuplicateService {
       autoMergeSimilarity: config.DUPLICATE_AUTO_MERGE_SIMILARITY,
     };
     this.maxCandidates = config.DUPLICATE_MAX_CANDIDATES;
+    this.reads = new GroupBatcher(
+      (queries) => repository.candidatesOf(repository.reader, queries),
+      MAX_READ_BATCH,
+    );
   }
 
-  /** Within the caller's transaction, after the new ticket row is inserted. */
-  async find(tx: Prisma.TransactionClient, ticket: Ticket, at: Date): Promise<DuplicateFinding | null> {
-    const probe = {
-      id: ticket.id,
-      callerPhone: ticket.callerPhone,
-      residentSubject: ticket.residentSubject,
-      categoryCode: ticket.categoryCode,
-      communityCode: ticket.communityCode,
-      lng: ticket.lng,
-      lat: ticket.lat,
-      content: ticket.content,
-      createdAt: ticket.createdAt,
-    };
-    const candidates = await this.repository.candidates(tx, {
-      probe,
+  /**
+   * The master a new ticket repeats, if any. Outside a transaction (`tx` omitted) the reads of
+   * concurrent creates go together in one statement (GroupBatcher).
+   */
+  async find(ticket: Ticket, at: Date, tx?: Prisma.TransactionClient): Promise<DuplicateFinding | null> {
+    const query = this.queryFor(ticket, at);
+    const candidates = tx ? await this.repository.candidates(tx, query) : await this.reads.submit(query);
+    return bestDuplicate(query.probe, candidates, this.rules, at);
+  }
+
+  private queryFor(ticket: Ticket, at: Date): CandidateQuery {
+    return {
+      probe: {
+        id: ticket.id,
+        callerPhone: ticket.callerPhone,
+        residentSubject: ticket.residentSubject,
+        categoryCode: ticket.categoryCode,
+        communityCode: ticket.communityCode,
+        lng: ticket.lng,
+        lat: ticket.lat,
+        content: ticket.content,
+        createdAt: ticket.createdAt,
+      },
       callerSince: new Date(at.getTime() - this.rules.callerWindowMs),
       placeSince: new Date(at.getTime() - this.rules.placeWindowMs),
       until: at,
       radiusMetres: this.rules.placeRadiusMetres,
       limit: this.maxCandidates,
-    });
-    return bestDuplicate(probe, candidates, this.rules, at);
+    };
   }
 
   /** Records a suggestion (status 'open') for operators to decide. */

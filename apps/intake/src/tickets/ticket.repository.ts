@@ -82,11 +82,6 @@ export interface TimelineRow {
 export class TicketRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** For reads outside a transaction by code that takes a transaction client. */
-  get reader(): Tx {
-    return this.prisma;
-  }
-
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.prisma.$transaction(work);
   }

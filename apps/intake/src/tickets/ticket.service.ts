@@ -136,7 +136,7 @@ export class TicketService {
       idempotencyKey: scopedKey,
       requestHash,
     };
-    const duplicate = await this.duplicates.find(this.tickets.reader, received, now);
+    const duplicate = await this.duplicates.find(received, now);
     // Someone must look at a possible duplicate from the app before it goes out; on a call, the operator has.
     const triage =
       command.triage ??

@@ -204,6 +204,21 @@ describe('重复诉求: duplicate detection at intake, suggestions, 并单 and d
   );
 
   it(
+    'links each of many concurrent repeats to its own caller’s earlier ticket (reads batched together)',
+    async () => {
+      const callers = Array.from({ length: 12 }, () => newPhone());
+      const masters = await Promise.all(
+        callers.map((phone) => create(call(LAMP, phone, { triage: { outcome: 'dispatch' } }))),
+      );
+      const repeats = await Promise.all(callers.map((phone) => create(call(LAMP_AGAIN, phone))));
+      expect(repeats.map((r) => (r['duplicateOf'] as Json | null)?.['ticketId'])).toEqual(
+        masters.map((m) => m['id']),
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
     'turns a suggestion stale when its ticket is triaged: a later merge answers 409',
     async () => {
       const phone = newPhone();
