@@ -4,6 +4,7 @@ import { MessagingModule } from '@jsjb/messaging';
 import { DatabaseModule, PlatformModule, RedisModule } from '@jsjb/platform';
 import type { IntakeConfig } from './config';
 import { PrismaService } from './database/prisma.service';
+import { SqlPoolModule } from './database/sql-pool';
 import { DuplicateReviewModule } from './duplicates/duplicate-review.module';
 import { Open311Module } from './open311/open311.module';
 import { ReferenceModule } from './reference/reference.module';
@@ -20,6 +21,7 @@ export class AppModule {
       imports: [
         PlatformModule.forRoot({ service: SERVICE, config }),
         DatabaseModule.forRoot(PrismaService),
+        SqlPoolModule,
         RedisModule.forRoot(),
         MessagingModule.forRoot({
           service: SERVICE,

@@ -17,6 +17,8 @@ export const intakeConfigSchema = baseConfigSchema
     HTTP_BODY_LIMIT_BYTES: baseConfigSchema.shape.HTTP_BODY_LIMIT_BYTES.default(65_536),
     /** The city's time zone: the day in a ticket number is the local day. */
     TIME_ZONE: z.string().min(1).default('Asia/Shanghai'),
+    /** Connections of the create path's own pool (next to Prisma's DATABASE_POOL_MAX). */
+    DATABASE_HOT_POOL_MAX: z.coerce.number().int().min(1).max(50).default(4),
     /** Ticket numbers an instance reserves at a time; a restart leaves the rest of a block as a gap. */
     TICKET_NUMBER_BLOCK: z.coerce.number().int().min(1).max(1000).default(50),
   })

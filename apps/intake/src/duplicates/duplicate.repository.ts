@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
+import { SqlPool } from '../database/sql-pool';
 import { Prisma, type DuplicateSuggestion } from '../generated/prisma/client';
 import {
   type DuplicateCandidate,
@@ -68,12 +69,10 @@ const SUGGESTED_TICKET_SELECT = {
 /** Earlier tickets that may be masters, and the 重复诉求 suggestions operators decide on. */
 @Injectable()
 export class DuplicateRepository {
-  constructor(private readonly prisma: PrismaService) {}
-
-  /** For reads outside a transaction by code that takes a transaction client. */
-  get reader(): Tx {
-    return this.prisma;
-  }
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly sql: SqlPool,
+  ) {}
 
   /**
    * Earlier tickets of the same caller and at the same place, newest first, at most `limit` per rule,
@@ -81,19 +80,20 @@ export class DuplicateRepository {
    * (resident_subject, created_at), (category_code, created_at, …) — over its window only.
    */
   async candidates(tx: Tx, query: CandidateQuery): Promise<DuplicateCandidate[]> {
-    const [candidates = []] = await this.candidatesOf(tx, [query]);
+    const [candidates = []] = await this.candidatesOf([query], tx);
     return candidates;
   }
 
   /** {@link candidates} of several probes in one statement (a row per probe and candidate). */
-  async candidatesOf(tx: Tx, queries: readonly CandidateQuery[]): Promise<DuplicateCandidate[][]> {
+  async candidatesOf(queries: readonly CandidateQuery[], tx?: Tx): Promise<DuplicateCandidate[][]> {
     const branches = queries.flatMap((query, index) => candidateBranches(query, index));
     const found: DuplicateCandidate[][] = queries.map(() => []);
     if (branches.length === 0) return found;
     // UNION (not ALL): a ticket of the same caller at the same place is read once per probe.
-    const rows = await tx.$queryRaw<(CandidateSqlRow & { probe: number })[]>(
-      Prisma.join(branches, ' UNION '),
-    );
+    const union = Prisma.join(branches, ' UNION ');
+    const rows = tx
+      ? await tx.$queryRaw<(CandidateSqlRow & { probe: number })[]>(union)
+      : await this.sql.query<CandidateSqlRow & { probe: number }>(union.text, union.values);
     for (const r of rows) {
       found[r.probe]?.push({
         id: r.id,

@@ -47,10 +47,7 @@ export class DuplicateService {
       autoMergeSimilarity: config.DUPLICATE_AUTO_MERGE_SIMILARITY,
     };
     this.maxCandidates = config.DUPLICATE_MAX_CANDIDATES;
-    this.reads = new GroupBatcher(
-      (queries) => repository.candidatesOf(repository.reader, queries),
-      MAX_READ_BATCH,
-    );
+    this.reads = new GroupBatcher((queries) => repository.candidatesOf(queries), MAX_READ_BATCH);
   }
 
   /**

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { OUTBOX_CHANNEL, OUTBOX_COLUMNS, type OutboxRow, outboxValues } from '@jsjb/messaging';
 import { Prisma, type Ticket } from '../generated/prisma/client';
 import { PrismaService } from '../database/prisma.service';
+import { SqlPool } from '../database/sql-pool';
 import type { TicketQuery } from './ticket.dto';
 import type { TicketStatus } from './ticket.domain';
 
@@ -17,9 +18,6 @@ export interface NewTimelineEntry {
   eventId: string;
   detail: Prisma.InputJsonValue;
 }
-
-/** Who runs a statement: the client (its own implicit transaction) or an interactive transaction. */
-type Executor = Pick<Tx, '$queryRawUnsafe'>;
 
 /** The ticket columns in insert order, with their SQL casts. */
 const TICKET_COLUMNS: readonly (readonly [keyof TicketRow, string, string])[] = [
@@ -80,7 +78,10 @@ export interface TimelineRow {
 /** Tickets, their numbers and their timelines; every write goes through the caller's transaction. */
 @Injectable()
 export class TicketRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly sql: SqlPool,
+  ) {}
 
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.prisma.$transaction(work);
@@ -148,8 +149,9 @@ export class TicketRepository {
       notify = ', (SELECT count(*) FROM n)::int AS notified';
     }
     const sql = `WITH ${parts.join(',\n')}\nSELECT id::text AS id${notify} FROM t`;
-    const executor: Executor = tx ?? this.prisma;
-    const stored = await executor.$queryRawUnsafe<{ id: string }[]>(sql, ...values);
+    const stored = tx
+      ? await tx.$queryRawUnsafe<{ id: string }[]>(sql, ...values)
+      : await this.sql.query<{ id: string }>(sql, values);
     return new Set(stored.map((r) => r.id));
   }
 
