@@ -75,25 +75,18 @@ export class DuplicateRepository {
   ) {}
 
   /**
-   * Earlier tickets of the same caller and at the same place, newest first, at most `limit` per rule,
-   * in one statement. Each branch walks one index — (caller_phone, created_at),
-   * (resident_subject, created_at), (category_code, created_at, …) — over its window only.
+   * Earlier tickets of the same caller and at the same place for each probe, newest first, at most
+   * `limit` per rule, in one statement (a row per probe and candidate). Each branch walks one index —
+   * (caller_phone, created_at), (resident_subject, created_at), (category_code, created_at, …) — over
+   * its window only.
    */
-  async candidates(tx: Tx, query: CandidateQuery): Promise<DuplicateCandidate[]> {
-    const [candidates = []] = await this.candidatesOf([query], tx);
-    return candidates;
-  }
-
-  /** {@link candidates} of several probes in one statement (a row per probe and candidate). */
-  async candidatesOf(queries: readonly CandidateQuery[], tx?: Tx): Promise<DuplicateCandidate[][]> {
+  async candidatesOf(queries: readonly CandidateQuery[]): Promise<DuplicateCandidate[][]> {
     const branches = queries.flatMap((query, index) => candidateBranches(query, index));
     const found: DuplicateCandidate[][] = queries.map(() => []);
     if (branches.length === 0) return found;
     // UNION (not ALL): a ticket of the same caller at the same place is read once per probe.
     const union = Prisma.join(branches, ' UNION ');
-    const rows = tx
-      ? await tx.$queryRaw<(CandidateSqlRow & { probe: number })[]>(union)
-      : await this.sql.query<CandidateSqlRow & { probe: number }>(union.text, union.values);
+    const rows = await this.sql.query<CandidateSqlRow & { probe: number }>(union.text, union.values);
     for (const r of rows) {
       found[r.probe]?.push({
         id: r.id,

@@ -51,13 +51,12 @@ export class DuplicateService {
   }
 
   /**
-   * The master a new ticket repeats, if any. Outside a transaction (`tx` omitted) the reads of
+   * The master a new ticket repeats, if any (read before the ticket is stored). The reads of
    * concurrent creates go together in one statement (GroupBatcher).
    */
-  async find(ticket: Ticket, at: Date, tx?: Prisma.TransactionClient): Promise<DuplicateFinding | null> {
+  async find(ticket: Ticket, at: Date): Promise<DuplicateFinding | null> {
     const query = this.queryFor(ticket, at);
-    const candidates = tx ? await this.repository.candidates(tx, query) : await this.reads.submit(query);
-    return bestDuplicate(query.probe, candidates, this.rules, at);
+    return bestDuplicate(query.probe, await this.reads.submit(query), this.rules, at);
   }
 
   private queryFor(ticket: Ticket, at: Date): CandidateQuery {

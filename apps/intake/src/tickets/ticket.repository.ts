@@ -8,7 +8,6 @@ import type { TicketStatus } from './ticket.domain';
 
 export type Tx = Prisma.TransactionClient;
 export type TicketRow = Ticket;
-export type NewTicketRow = Prisma.TicketUncheckedCreateInput;
 
 /** A timeline entry to store with its ticket. */
 export interface NewTimelineEntry {
@@ -165,10 +164,6 @@ export class TicketRepository {
       { id: string }[]
     >`SELECT id FROM ticket WHERE id = ${id}::uuid FOR UPDATE`;
     return rows.length === 0 ? null : tx.ticket.findUnique({ where: { id } });
-  }
-
-  findByNumber(number: string): Promise<TicketRow | null> {
-    return this.prisma.ticket.findUnique({ where: { number } });
   }
 
   findByIdempotencyKey(key: string): Promise<TicketRow | null> {
