@@ -11,7 +11,7 @@ import {
 } from '@jsjb/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ReferenceReadModel } from '../reference/reference-read-model';
-import { idempotencyKeySchema, residentQuerySchema, residentSubmitSchema } from './ticket.dto';
+import { parseIdempotencyKey, residentQuerySchema, residentSubmitSchema } from './ticket.dto';
 import { RESIDENT_SUBMIT_EXAMPLES } from './ticket.examples';
 import { ticketNotFound, TicketService } from './ticket.service';
 import { type ReferenceNames, referenceNames, residentTicketView } from './ticket.view';
@@ -50,8 +50,7 @@ export class ResidentController {
     const result = await this.tickets.create({
       ...input,
       source: { kind: 'resident', subject: principal.subject },
-      idempotencyKey:
-        key === undefined ? undefined : parseOrThrow(idempotencyKeySchema, key, 'Idempotency-Key'),
+      idempotencyKey: parseIdempotencyKey(key),
       clientIp: request.ip,
     });
     void reply.status(result.created ? 201 : 200);

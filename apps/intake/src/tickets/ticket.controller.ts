@@ -24,7 +24,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ReferenceReadModel } from '../reference/reference-read-model';
-import { idempotencyKeySchema, operatorCreateSchema, ticketQuerySchema, triageSchema } from './ticket.dto';
+import { parseIdempotencyKey, operatorCreateSchema, ticketQuerySchema, triageSchema } from './ticket.dto';
 import { CLASSIFY_EXAMPLES, OPERATOR_CREATE_EXAMPLES, TRIAGE_EXAMPLES } from './ticket.examples';
 import { TicketService } from './ticket.service';
 import { type ReferenceNames, referenceNames, ticketView, timelineView } from './ticket.view';
@@ -74,8 +74,7 @@ export class TicketController {
     const result = await this.tickets.create({
       ...input,
       source: { kind: 'operator', operatorId: principal.subject },
-      idempotencyKey:
-        key === undefined ? undefined : parseOrThrow(idempotencyKeySchema, key, 'Idempotency-Key'),
+      idempotencyKey: parseIdempotencyKey(key),
       clientIp: request.ip,
     });
     void reply.status(result.created ? 201 : 200);

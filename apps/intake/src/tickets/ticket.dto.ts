@@ -1,4 +1,5 @@
 import { CHANNELS, DIVERSION_REASONS, REQUEST_TYPES, URGENCY_CLASSES } from '@jsjb/contracts';
+import { parseOrThrow } from '@jsjb/platform';
 import { z } from 'zod';
 import { CRS_CODES, normalizePhone, TICKET_STATUSES } from './ticket.domain';
 
@@ -140,8 +141,13 @@ export const residentQuerySchema = z
   .strict();
 
 /** The Idempotency-Key header: a client's unique token for one create. */
-export const idempotencyKeySchema = z
+const idempotencyKeySchema = z
   .string()
   .min(8)
   .max(100)
   .regex(/^[\w.:-]+$/, 'letters, digits and . _ : - only');
+
+/** The Idempotency-Key header, checked (400 naming the header), or undefined when not sent. */
+export function parseIdempotencyKey(header: string | undefined): string | undefined {
+  return header === undefined ? undefined : parseOrThrow(idempotencyKeySchema, header, 'Idempotency-Key');
+}
