@@ -6,4 +6,5 @@ export * from './events/intake.events';
 export * from './events/workflow.events';
 export * from './events/whistle.events';
 export * from './events/reference.events';
+export * from './events/sla.events';
 export * from './events/catalog';

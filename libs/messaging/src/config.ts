@@ -1,3 +1,4 @@
+import { envFlag } from '@jsjb/platform';
 import { z } from 'zod';
 
 const brokerList = z
@@ -11,12 +12,6 @@ const brokerList = z
   )
   .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port')).min(1));
 
-const flag = (fallback: 'true' | 'false') =>
-  z
-    .enum(['true', 'false'])
-    .default(fallback)
-    .transform((v) => v === 'true');
-
 /** The variables of the event backbone, merged into each service's configuration schema. */
 export const messagingConfigShape = {
   /** Comma-separated host:port list of Kafka brokers. */
@@ -24,7 +19,7 @@ export const messagingConfigShape = {
   KAFKA_CLIENT_ID: z.string().min(1).optional(),
   /** Defaults to `jsjb-<service>`. */
   KAFKA_CONSUMER_GROUP: z.string().min(1).optional(),
-  OUTBOX_RELAY_ENABLED: flag('true'),
+  OUTBOX_RELAY_ENABLED: envFlag('true'),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   OUTBOX_LEASE_MS: z.coerce.number().int().min(100).default(30_000),
   OUTBOX_POLL_MS: z.coerce.number().int().min(5).default(500),

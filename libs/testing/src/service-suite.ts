@@ -25,7 +25,24 @@ export interface TestApp<C extends BaseConfig> {
   database: TestDatabase;
   /** The in-process dev broker, unless KAFKA_BROKERS points at a real Kafka. */
   broker: DevBroker | undefined;
+  /** Stops the service and boots it again on the same database, Redis prefix and broker (a restart). */
+  restart(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The run's Redis keys (timers, counters, rate limits) go with its database. */
+async function dropRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /**
@@ -39,8 +56,12 @@ export async function startTestApp<C extends BaseConfig>(
   const database = await createTestDatabase(options.service, options.migrationsDir);
   const external = externalKafkaBrokers();
   const broker = external ? undefined : await startDevBroker();
+  // Only keys under this run's own prefix are dropped (an overridden prefix may be shared).
+  const redisPrefix = `jsjb:test:${database.name}:`;
+  let redisUrl = testRedisUrl();
   const cleanUp = async (): Promise<void> => {
     await database.drop();
+    await dropRedisKeys(redisUrl, redisPrefix);
     await broker?.stop();
   };
   try {
@@ -50,29 +71,38 @@ export async function startTestApp<C extends BaseConfig>(
       LOG_LEVEL: 'silent',
       DATABASE_URL: database.url,
       REDIS_URL: testRedisUrl(),
-      REDIS_KEY_PREFIX: `jsjb:test:${database.name}:`,
+      REDIS_KEY_PREFIX: redisPrefix,
       KAFKA_BROKERS: external ?? broker?.brokers ?? '',
       KAFKA_CONSUMER_GROUP: `jsjb-test-${database.name}`,
       ...env,
     });
-    const app = await createApp({
-      module: options.appModule(config),
-      config,
-      openApi: { title: `jsjb ${options.service} (test)`, description: 'test instance' },
-    });
-    await app.startAllMicroservices();
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    return {
-      app,
+    redisUrl = config.REDIS_URL;
+    const boot = async (): Promise<NestFastifyApplication> => {
+      const app = await createApp({
+        module: options.appModule(config),
+        config,
+        openApi: { title: `jsjb ${options.service} (test)`, description: 'test instance' },
+      });
+      await app.startAllMicroservices();
+      await app.init();
+      await app.getHttpAdapter().getInstance().ready();
+      return app;
+    };
+    const testApp: TestApp<C> = {
+      app: await boot(),
       config,
       database,
       broker,
+      restart: async () => {
+        await testApp.app.close();
+        testApp.app = await boot();
+      },
       close: async () => {
-        await app.close();
+        await testApp.app.close();
         await cleanUp();
       },
     };
+    return testApp;
   } catch (error) {
     await cleanUp();
     throw error;

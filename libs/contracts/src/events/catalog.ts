@@ -1,5 +1,6 @@
 import { eventCatalog, type PayloadOf } from './event-definition';
 import { ticketClosedDirectlyV1, ticketDivertedV1, ticketMergedV1, ticketRatedV1 } from './intake.events';
+import { slaBreachedV1, slaWarnedV1 } from './sla.events';
 import { catalogueChangedV1, territoryChangedV1, unitsChangedV1 } from './reference.events';
 import { ticketDispatchedV1, ticketReceivedV1 } from './ticket.events';
 import { whistleBlownV1, whistleCheckedInV1, whistleClosedV1 } from './whistle.events';
@@ -34,6 +35,8 @@ export const EVENTS = eventCatalog([
   ticketRepliedV1,
   ticketReopenedV1,
   ticketRatedV1,
+  slaWarnedV1,
+  slaBreachedV1,
   whistleBlownV1,
   whistleCheckedInV1,
   whistleClosedV1,
@@ -60,6 +63,8 @@ export type ExtensionRequestedV1 = EventPayload<'extension.requested.v1'>;
 export type ExtensionDecidedV1 = EventPayload<'extension.decided.v1'>;
 export type TicketRepliedV1 = EventPayload<'ticket.replied.v1'>;
 export type TicketReopenedV1 = EventPayload<'ticket.reopened.v1'>;
+export type SlaWarnedV1 = EventPayload<'sla.warned.v1'>;
+export type SlaBreachedV1 = EventPayload<'sla.breached.v1'>;
 export type WhistleBlownV1 = EventPayload<'whistle.blown.v1'>;
 export type WhistleCheckedInV1 = EventPayload<'whistle.checked-in.v1'>;
 export type WhistleClosedV1 = EventPayload<'whistle.closed.v1'>;

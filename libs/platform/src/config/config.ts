@@ -4,6 +4,13 @@ import { PlatformError } from '../errors/platform.error';
 /** Signs development and test tokens only: a production service refuses to start with it. */
 export const DEVELOPMENT_JWT_SECRET = 'jsjb-development-secret-never-use-in-production';
 
+/** An environment flag: `true` or `false`, with a default. */
+export const envFlag = (fallback: 'true' | 'false') =>
+  z
+    .enum(['true', 'false'])
+    .default(fallback)
+    .transform((v) => v === 'true');
+
 /** Variables every service reads. Services extend this with their own. */
 export const baseConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
