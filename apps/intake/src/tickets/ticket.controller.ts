@@ -31,8 +31,11 @@ import { type ReferenceNames, referenceNames, ticketView, timelineView } from '.
 
 const classifySchema = z.object({ content: z.string().trim().min(1).max(4000) }).strict();
 
-/** Roles that see callers' names and numbers unmasked (each such read is audit-logged). */
-const UNMASKED_ROLES = new Set(['operator', 'dispatcher', 'admin']);
+/**
+ * Roles that see callers' names and numbers unmasked (each such read is audit-logged): the center's,
+ * and the 回访 agents, who call the resident back.
+ */
+const UNMASKED_ROLES = new Set(['operator', 'dispatcher', 'admin', 'callback_agent']);
 
 /** The 12345 center's ticket API: 受理, search, view and triage (直办 / 分流 / 转办). */
 @ApiTags('tickets')
@@ -111,7 +114,7 @@ export class TicketController {
   }
 
   @Get(':id')
-  @Roles('operator', 'dispatcher', 'manager', 'admin')
+  @Roles('operator', 'dispatcher', 'manager', 'admin', 'callback_agent')
   @ApiOperation({
     summary: 'One ticket with its timeline; callers unmasked for the center’s roles (audit-logged)',
   })

@@ -466,6 +466,26 @@ describe('intake tickets: 受理, triage, search, resident view', () => {
       },
       TEST_TIMEOUT_MS,
     );
+
+    it(
+      'shows a 回访 agent one ticket’s caller unmasked, a manager masked, and no ticket list to the agent',
+      async () => {
+        const created = await h.http(
+          'POST',
+          '/tickets',
+          operator,
+          noiseComplaint({ caller: { name: '钱女士', phone: '13800006666' } }),
+        );
+        const agent = { sub: 'agent-1', role: 'callback_agent' } as const;
+        const url = `/tickets/${created.body['id'] as string}`;
+        const seen = await h.http('GET', url, agent);
+        expect(seen.status).toBe(200);
+        expect(seen.body['caller']).toMatchObject({ name: '钱女士', phone: '13800006666' });
+        expect((await h.http('GET', url, manager)).body['caller']).toMatchObject({ phone: '138****6666' });
+        expect((await h.http('GET', '/tickets', agent)).status).toBe(403);
+      },
+      TEST_TIMEOUT_MS,
+    );
   });
 
   describe('residents', () => {
