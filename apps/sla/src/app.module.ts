@@ -2,8 +2,16 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { EVENTS } from '@jsjb/contracts';
 import { MessagingModule } from '@jsjb/messaging';
 import { DatabaseModule, PlatformModule, RedisModule } from '@jsjb/platform';
+import { CalendarModule } from './calendar/calendar.module';
+import { CallbackModule } from './callbacks/callback.module';
+import { AssessmentModule } from './assessment/assessment.module';
 import type { SlaConfig } from './config';
 import { PrismaService } from './database/prisma.service';
+import { SLA_STREAM_EVENTS } from './events/sla-event-bus';
+import { SlaEventsModule } from './events/sla-events.module';
+import { ClockModule } from './clocks/clock.module';
+import { PolicyModule } from './policy/policy.module';
+import { REFERENCE_EVENTS, UnitsModule } from './units/units.module';
 
 export const SERVICE = 'sla';
 
@@ -20,9 +28,16 @@ export class AppModule {
           service: SERVICE,
           config,
           catalog: EVENTS,
-          consumes: [],
+          consumes: [...SLA_STREAM_EVENTS, ...REFERENCE_EVENTS],
           database: PrismaService,
         }),
+        SlaEventsModule,
+        CalendarModule,
+        PolicyModule,
+        ClockModule,
+        CallbackModule,
+        UnitsModule,
+        AssessmentModule,
       ],
     };
   }

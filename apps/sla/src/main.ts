@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { messagingCommands } from '@jsjb/messaging';
 import { runService } from '@jsjb/platform';
 import { AppModule, SERVICE } from './app.module';
+import { assessmentCommands } from './assessment/assessment.module';
 import { slaConfigSchema } from './config';
 
 void runService({
@@ -10,7 +11,7 @@ void runService({
   configSchema: slaConfigSchema,
   appModule: (config) => AppModule.forRoot(config),
   migrationsDir: join(__dirname, '..', 'prisma', 'migrations'),
-  commands: messagingCommands(SERVICE),
+  commands: { ...messagingCommands(SERVICE), ...assessmentCommands() },
   openApi: {
     title: 'jsjb sla — deadlines, callbacks and assessment',
     description:
