@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { abuseConfigShape } from './abuse/abuse.config';
 import { duplicatesConfigShape } from './duplicates/duplicates.config';
 import { checkOpen311Config, open311ConfigShape } from './open311/open311.config';
+import { checkPrivacyConfig, privacyConfigShape } from './privacy/privacy.config';
 
 /** The intake service's configuration: the platform's and the event backbone's variables, defaults for this service. */
 export const intakeConfigSchema = baseConfigSchema
@@ -11,6 +12,7 @@ export const intakeConfigSchema = baseConfigSchema
   .extend(duplicatesConfigShape)
   .extend(abuseConfigShape)
   .extend(open311ConfigShape)
+  .extend(privacyConfigShape)
   .extend({
     PORT: baseConfigSchema.shape.PORT.default(3001),
     /** A ticket is at most 4,000 characters of text and media references: bigger bodies are refused with 413. */
@@ -23,6 +25,9 @@ export const intakeConfigSchema = baseConfigSchema
     TICKET_NUMBER_BLOCK: z.coerce.number().int().min(1).max(1000).default(50),
   })
   // Checks across variables come last: keep every .extend above this line.
-  .superRefine(checkOpen311Config);
+  .superRefine((config, ctx) => {
+    checkOpen311Config(config, ctx);
+    checkPrivacyConfig(config, ctx);
+  });
 
 export type IntakeConfig = z.infer<typeof intakeConfigSchema>;
