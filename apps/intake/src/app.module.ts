@@ -10,6 +10,7 @@ import { Open311Module } from './open311/open311.module';
 import { ReferenceModule } from './reference/reference.module';
 import { STATUS_EVENT_TYPES, StatusModule } from './status/status.module';
 import { TicketsModule } from './tickets/tickets.module';
+import { INTAKE_PERMISSIONS } from './permissions';
 
 export const SERVICE = 'intake';
 
@@ -19,7 +20,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forRoot({ service: SERVICE, config }),
+        PlatformModule.forRoot({ service: SERVICE, config, permissions: INTAKE_PERMISSIONS }),
         DatabaseModule.forRoot(PrismaService),
         SqlPoolModule,
         RedisModule.forRoot(),

@@ -8,6 +8,7 @@ import { DispatchModule } from './dispatch/dispatch.module';
 import { OrganisationModule } from './organisation/organisation.module';
 import { WhistleModule } from './whistle/whistle.module';
 import { WorkflowModule } from './workflow/workflow.module';
+import { ROUTING_PERMISSIONS } from './permissions';
 
 export const SERVICE = 'routing';
 
@@ -17,7 +18,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forRoot({ service: SERVICE, config }),
+        PlatformModule.forRoot({ service: SERVICE, config, permissions: ROUTING_PERMISSIONS }),
         DatabaseModule.forRoot(PrismaService),
         RedisModule.forRoot(),
         MessagingModule.forRoot({

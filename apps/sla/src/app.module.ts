@@ -12,6 +12,7 @@ import { SlaEventsModule } from './events/sla-events.module';
 import { ClockModule } from './clocks/clock.module';
 import { PolicyModule } from './policy/policy.module';
 import { REFERENCE_EVENTS, UnitsModule } from './units/units.module';
+import { SLA_PERMISSIONS } from './permissions';
 
 export const SERVICE = 'sla';
 
@@ -21,7 +22,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forRoot({ service: SERVICE, config }),
+        PlatformModule.forRoot({ service: SERVICE, config, permissions: SLA_PERMISSIONS }),
         DatabaseModule.forRoot(PrismaService),
         RedisModule.forRoot(),
         MessagingModule.forRoot({

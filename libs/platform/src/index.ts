@@ -2,6 +2,7 @@ export * from './config/config';
 export * from './auth/jwt';
 export * from './auth/jwks';
 export * from './auth/auth.guard';
+export * from './auth/permissions';
 export * from './errors/app.error';
 export * from './errors/platform.error';
 export * from './errors/problem-details';

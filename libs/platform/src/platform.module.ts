@@ -1,19 +1,22 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthGuard } from './auth/auth.guard';
+import { PLATFORM_PERMISSIONS, type PermissionMap } from './auth/permissions';
 import type { BaseConfig } from './config/config';
 import { HealthController } from './health/health.controller';
 import { ReadinessRegistry } from './health/health';
 import { pinoParams } from './logging/logging';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsRegistry } from './metrics/metrics';
-import { PLATFORM_CONFIG, SERVICE_NAME } from './platform.tokens';
+import { PERMISSIONS, PLATFORM_CONFIG, SERVICE_NAME } from './platform.tokens';
 import { Clock } from './time/clock';
 
 export interface PlatformModuleOptions {
   service: string;
   config: BaseConfig;
+  /** Who may call each of the service's routes: every route needs a rule (see auth/permissions.ts). */
+  permissions: PermissionMap;
 }
 
 /** Configuration, logging, metrics, health and bearer-token auth for a service: imported once by its AppModule. */
@@ -23,10 +26,11 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       global: true,
-      imports: [LoggerModule.forRoot(pinoParams(options.service, options.config))],
+      imports: [DiscoveryModule, LoggerModule.forRoot(pinoParams(options.service, options.config))],
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: PLATFORM_CONFIG, useValue: options.config },
+        { provide: PERMISSIONS, useValue: { ...PLATFORM_PERMISSIONS, ...options.permissions } },
         { provide: APP_GUARD, useClass: AuthGuard },
         Clock,
         { provide: SERVICE_NAME, useValue: options.service },

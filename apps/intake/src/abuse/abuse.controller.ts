@@ -6,7 +6,6 @@ import {
   CurrentPrincipal,
   parseOrThrow,
   type Principal,
-  Roles,
   uuidParam,
 } from '@jsjb/platform';
 import { AbuseReviewService } from './abuse-review.service';
@@ -26,7 +25,6 @@ export class AbuseController {
   constructor(private readonly review: AbuseReviewService) {}
 
   @Get()
-  @Roles('operator', 'manager', 'admin')
   @ApiOperation({
     summary:
       '恶意重复来电 — flagged callers (phone or address) by status, latest first, with hits and tickets (audit-logged)',
@@ -49,7 +47,6 @@ export class AbuseController {
 
   @Post(':id/clear')
   @HttpCode(200)
-  @Roles('operator', 'manager', 'admin')
   @ApiOperation({ summary: 'Clear a caller flag: a genuine caller (with a note)' })
   @ApiZodBody(reviewSchema, undefined, {
     genuine: {
@@ -63,7 +60,6 @@ export class AbuseController {
 
   @Post(':id/confirm')
   @HttpCode(200)
-  @Roles('operator', 'manager', 'admin')
   @ApiOperation({ summary: 'Confirm a caller flag: 恶意重复来电, abuse of the line (with a note)' })
   @ApiZodBody(reviewSchema, undefined, {
     malicious: {

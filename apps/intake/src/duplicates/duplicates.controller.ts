@@ -1,13 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import {
-  ApiZodQuery,
-  CurrentPrincipal,
-  parseOrThrow,
-  type Principal,
-  Roles,
-  uuidParam,
-} from '@jsjb/platform';
+import { ApiZodQuery, CurrentPrincipal, parseOrThrow, type Principal, uuidParam } from '@jsjb/platform';
 import { DuplicateReviewService } from './duplicate-review.service';
 import { suggestionQuerySchema } from './duplicates.dto';
 
@@ -23,7 +16,6 @@ export class DuplicatesController {
   constructor(private readonly review: DuplicateReviewService) {}
 
   @Get()
-  @Roles('operator', 'dispatcher')
   @ApiOperation({
     summary:
       '重复诉求 — duplicate suggestions by status (default open, oldest first) with both tickets and the similarity',
@@ -35,7 +27,6 @@ export class DuplicatesController {
 
   @Post(':id/merge')
   @HttpCode(200)
-  @Roles('operator', 'dispatcher')
   @ApiOperation({
     summary:
       '并单 — merge the ticket into its master (ticket.merged.v1); 409 and the suggestion turns stale if the ticket is no longer pending',
@@ -46,7 +37,6 @@ export class DuplicatesController {
 
   @Post(':id/dismiss')
   @HttpCode(200)
-  @Roles('operator', 'dispatcher')
   @ApiOperation({
     summary:
       'Dismiss a duplicate suggestion (not a 重复诉求); a resident’s ticket held for it is sent on for dispatch',

@@ -9,7 +9,7 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Public } from '@jsjb/platform';
+
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Open311Format, parseOpen311Format, splitOpen311Resource } from './open311.domain';
 import { Open311Exception, OversizeForm } from './open311.errors';
@@ -43,7 +43,6 @@ const ERRORS = {
  * Every resource comes as `.json` or `.xml`; errors too, in the specification's format.
  */
 @ApiTags('open311')
-@Public()
 @UseFilters(Open311ExceptionFilter)
 @Controller('open311/v2')
 export class Open311Controller {

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@jsjb/platform';
+
 import { ReferenceReadModel } from './reference-read-model';
 import type { ReferenceKind } from './reference.domain';
 import { ReferenceRepository } from './reference.repository';
@@ -28,7 +28,6 @@ export class ReferenceController {
   ) {}
 
   @Get('status')
-  @Roles('admin', 'operator')
   @ApiOperation({
     summary: "Versions and sizes of intake's copy of the territory, units and dispatch catalogue",
     description:

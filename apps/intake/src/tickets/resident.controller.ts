@@ -6,7 +6,6 @@ import {
   CurrentPrincipal,
   parseOrThrow,
   type Principal,
-  Roles,
   uuidParam,
 } from '@jsjb/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -31,7 +30,6 @@ export class ResidentController {
   }
 
   @Post()
-  @Roles('resident')
   @ApiOperation({
     summary: 'Submit a request (app, web, mini-program) with media references; sent on for dispatch',
     description:
@@ -59,7 +57,6 @@ export class ResidentController {
   }
 
   @Get()
-  @Roles('resident')
   @ApiOperation({ summary: 'My tickets, newest first' })
   @ApiZodQuery(residentQuerySchema)
   async list(@CurrentPrincipal() principal: Principal, @Query() query: unknown) {
@@ -69,7 +66,6 @@ export class ResidentController {
   }
 
   @Get(':id')
-  @Roles('resident')
   @ApiOperation({
     summary:
       'One of my tickets with its timeline: received, dispatched to whom, signed, contacted, replied, rated',

@@ -7,7 +7,6 @@ import {
   NotFoundError,
   parseOrThrow,
   type Principal,
-  Roles,
 } from '@jsjb/platform';
 import {
   manualCorrectionSchema,
@@ -32,7 +31,6 @@ export class DispatcherController {
   constructor(private readonly dispatcher: DispatcherService) {}
 
   @Get('dispatch/manual')
-  @Roles('dispatcher')
   @ApiOperation({
     summary:
       '人工派单 queue: tickets the rules could not dispatch, oldest first, with the reason and the location as received and resolved',
@@ -45,7 +43,6 @@ export class DispatcherController {
 
   @Post('dispatch/manual/:ticketId/dispatch')
   @HttpCode(200)
-  @Roles('dispatcher')
   @ApiOperation({
     summary:
       'Dispatch a queued ticket to the chosen lead and co-handlers (a street lead is copied to its district); rule manual:<dispatcher>',
@@ -65,7 +62,6 @@ export class DispatcherController {
 
   @Post('dispatch/manual/:ticketId/correct')
   @HttpCode(200)
-  @Roles('dispatcher')
   @ApiOperation({
     summary:
       'Correct a queued ticket’s category and/or location and re-run the automatic rules: status dispatched, or manual with the new reason',
@@ -85,7 +81,6 @@ export class DispatcherController {
 
   @Post('tickets/:ticketId/redispatch')
   @HttpCode(200)
-  @Roles('dispatcher')
   @ApiOperation({
     summary:
       '改派 by the center: the current cycle’s open assignments are reassigned to the chosen units (before the reply)',

@@ -8,7 +8,6 @@ import {
   NotFoundError,
   parseOrThrow,
   type Principal,
-  Roles,
   ValidationError,
 } from '@jsjb/platform';
 import { z } from 'zod';
@@ -53,7 +52,6 @@ const staffIdSchema = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digi
 /** Units' staff accounts, grid teams and duty rosters. An admin manages any unit; unit staff their own. */
 @ApiTags('units')
 @ApiBearerAuth()
-@Roles('unit_staff', 'admin')
 @Controller('units/:unitId')
 export class OrganisationController {
   constructor(

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { REFERENCE_KINDS, UNIT_KINDS } from '@jsjb/contracts';
-import { ApiZodBody, ApiZodQuery, Clock, parseOrThrow, Roles, ValidationError } from '@jsjb/platform';
+import { ApiZodBody, ApiZodQuery, Clock, parseOrThrow, ValidationError } from '@jsjb/platform';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { catalogueSchema, catalogueTree } from '../catalogue/catalogue.domain';
@@ -38,7 +38,6 @@ const kindParam = z.enum(REFERENCE_KINDS);
  */
 @ApiTags('reference')
 @ApiBearerAuth()
-@Roles('admin')
 @Controller('reference')
 export class ReferenceController {
   constructor(
@@ -48,14 +47,12 @@ export class ReferenceController {
   ) {}
 
   @Get('versions')
-  @Roles('dispatcher', 'manager')
   @ApiOperation({ summary: 'The version in force of the territory, units and catalogue' })
   versions() {
     return this.reference.versions();
   }
 
   @Get('catalogue/tree')
-  @Roles('dispatcher', 'operator', 'manager')
   @ApiOperation({ summary: 'The dispatch catalogue (派单目录) in force as a tree' })
   catalogueTree() {
     const { catalogue } = this.store.current();
@@ -63,7 +60,6 @@ export class ReferenceController {
   }
 
   @Get('units')
-  @Roles('dispatcher', 'manager')
   @ApiOperation({ summary: 'Units in force, optionally of one kind and within one district' })
   @ApiZodQuery(unitsQuery)
   units(@Query() query: unknown) {

@@ -7,7 +7,6 @@ import {
   uuidParam,
   parseOrThrow,
   type Principal,
-  Roles,
 } from '@jsjb/platform';
 import {
   assessmentQuerySchema,
@@ -31,7 +30,6 @@ export class WhistleController {
   constructor(private readonly whistles: WhistleService) {}
 
   @Post()
-  @Roles('unit_staff')
   @ApiOperation({
     summary: '吹哨 — a street summons departments, utilities or district governments to check in on site',
   })
@@ -41,7 +39,6 @@ export class WhistleController {
   }
 
   @Get('assessment')
-  @Roles('manager', 'dispatcher')
   @ApiOperation({
     summary:
       '双考核 — per summoned unit: on time, late, absent, pending; per street: blown, closed, resolved',
@@ -52,7 +49,6 @@ export class WhistleController {
   }
 
   @Get()
-  @Roles('unit_staff', 'dispatcher', 'manager')
   @ApiOperation({
     summary: 'Whistles: a street’s own, a unit’s summonses; the center sees all, newest first',
   })
@@ -62,7 +58,6 @@ export class WhistleController {
   }
 
   @Get(':id')
-  @Roles('unit_staff', 'dispatcher', 'manager')
   @ApiOperation({
     summary: 'One whistle with each summons: due time, check-in, on time / late / absent / pending',
   })
@@ -72,7 +67,6 @@ export class WhistleController {
 
   @Post(':id/check-in')
   @HttpCode(200)
-  @Roles('unit_staff')
   @ApiOperation({ summary: '报到 — a summoned unit checks in on site (time, place); late is recorded' })
   @ApiZodBody(checkInSchema)
   checkIn(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
@@ -81,7 +75,6 @@ export class WhistleController {
 
   @Post(':id/close')
   @HttpCode(200)
-  @Roles('unit_staff')
   @ApiOperation({
     summary: 'The street closes its whistle with the outcome; units never checked in count as absent',
   })

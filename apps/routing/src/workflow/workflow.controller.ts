@@ -7,7 +7,6 @@ import {
   uuidParam,
   parseOrThrow,
   type Principal,
-  Roles,
 } from '@jsjb/platform';
 import { z } from 'zod';
 import {
@@ -39,7 +38,6 @@ export class WorkflowController {
   constructor(private readonly workflow: WorkflowService) {}
 
   @Get('assignments')
-  @Roles('unit_staff', 'dispatcher', 'manager')
   @ApiOperation({
     summary:
       'Inbox (待办): the unit’s assignments with deadlines and flags, 紧急工单 and nearest deadline first',
@@ -50,7 +48,6 @@ export class WorkflowController {
   }
 
   @Get('assignments/:id')
-  @Roles('unit_staff', 'dispatcher', 'manager')
   @ApiOperation({
     summary: 'One assignment: ticket, deadlines, work log, disputes, extensions, 下派, co-handlers’ reports',
   })
@@ -60,7 +57,6 @@ export class WorkflowController {
 
   @Post('assignments/:id/sign')
   @HttpCode(200)
-  @Roles('unit_staff')
   @ApiOperation({ summary: '签收 — sign the assignment in' })
   sign(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     return this.workflow.sign(principal, idParam(id, 'ASSIGNMENT.NOT_FOUND'));
@@ -68,7 +64,6 @@ export class WorkflowController {
 
   @Post('assignments/:id/return')
   @HttpCode(200)
-  @Roles('unit_staff')
   @ApiOperation({
     summary: '退单 — return the order with a reason, within the dispute window; the center reviews',
   })
@@ -82,7 +77,6 @@ export class WorkflowController {
   }
 
   @Post('assignments/:id/contacts')
-  @Roles('unit_staff')
   @ApiOperation({ summary: '响应 — log a contact with the resident (time, method, result)' })
   @ApiZodBody(contactSchema)
   contact(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
@@ -94,7 +88,6 @@ export class WorkflowController {
   }
 
   @Post('assignments/:id/progress')
-  @Roles('unit_staff')
   @ApiOperation({ summary: '办理 — add a progress note' })
   @ApiZodBody(progressSchema)
   progress(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
@@ -106,7 +99,6 @@ export class WorkflowController {
   }
 
   @Post('assignments/:id/extension-requests')
-  @Roles('unit_staff')
   @ApiOperation({
     summary: '延期 — ask the center for a later reply deadline (lead only; explained to the resident)',
   })
@@ -121,7 +113,6 @@ export class WorkflowController {
 
   @Post('assignments/:id/report')
   @HttpCode(200)
-  @Roles('unit_staff')
   @ApiOperation({ summary: '协办反馈 — a co-handler reports its part to the lead (co-handlers only)' })
   @ApiZodBody(reportSchema)
   report(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
@@ -134,7 +125,6 @@ export class WorkflowController {
 
   @Post('assignments/:id/reply')
   @HttpCode(200)
-  @Roles('unit_staff')
   @ApiOperation({
     summary: '办结 — the lead’s reply: text, result (resolved/explained/cannot-resolve), attachments',
   })
@@ -148,7 +138,6 @@ export class WorkflowController {
   }
 
   @Post('assignments/:id/sub-assignments')
-  @Roles('unit_staff')
   @ApiOperation({ summary: '下派 — hand the order to one of the street’s grid teams with a sub-deadline' })
   @ApiZodBody(subAssignSchema)
   subAssign(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
@@ -160,7 +149,6 @@ export class WorkflowController {
   }
 
   @Get('sub-assignments')
-  @Roles('unit_staff')
   @ApiOperation({ summary: 'What the caller’s grid teams have been handed (网格员 view)' })
   @ApiZodQuery(teamWorkQuerySchema)
   teamWork(@CurrentPrincipal() principal: Principal, @Query() query: unknown) {
@@ -169,7 +157,6 @@ export class WorkflowController {
 
   @Post('sub-assignments/:id/result')
   @HttpCode(200)
-  @Roles('unit_staff')
   @ApiOperation({ summary: 'The grid team’s on-site result (现场处置), back into the unit’s work' })
   @ApiZodBody(subResultSchema)
   subResult(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
@@ -182,14 +169,12 @@ export class WorkflowController {
 
   @Post('sub-assignments/:id/withdraw')
   @HttpCode(200)
-  @Roles('unit_staff')
   @ApiOperation({ summary: 'Take a 下派 back from the grid team' })
   withdrawSub(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     return this.workflow.withdrawSub(principal, idParam(id, 'SUB_ASSIGNMENT.NOT_FOUND'));
   }
 
   @Get('disputes')
-  @Roles('dispatcher', 'manager')
   @ApiOperation({ summary: '异议审核 queue: returned orders waiting for (or past) review' })
   @ApiZodQuery(queueQuerySchema)
   async disputes(@Query() query: unknown) {
@@ -203,7 +188,6 @@ export class WorkflowController {
 
   @Post('disputes/:id/decision')
   @HttpCode(200)
-  @Roles('dispatcher')
   @ApiOperation({
     summary: 'Decide a return: approve → 改派 to the corrected unit; reject → back to the unit',
   })
@@ -217,7 +201,6 @@ export class WorkflowController {
   }
 
   @Get('extensions')
-  @Roles('dispatcher', 'manager')
   @ApiOperation({ summary: '延期 requests waiting for (or past) the center’s decision' })
   @ApiZodQuery(queueQuerySchema)
   async extensions(@Query() query: unknown) {
@@ -231,7 +214,6 @@ export class WorkflowController {
 
   @Post('extensions/:id/decision')
   @HttpCode(200)
-  @Roles('dispatcher', 'manager')
   @ApiOperation({ summary: 'Approve (new reply deadline) or refuse an extension request' })
   @ApiZodBody(extensionDecisionSchema)
   decideExtension(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {

@@ -6,7 +6,6 @@ import {
   CurrentPrincipal,
   parseOrThrow,
   type Principal,
-  Roles,
   uuidParam,
 } from '@jsjb/platform';
 import { answerSchema, listQuerySchema } from './callback.dto';
@@ -26,7 +25,6 @@ export class CallbackController {
   constructor(private readonly callbacks: CallbackService) {}
 
   @Get()
-  @Roles('callback_agent', 'manager', 'dispatcher')
   @ApiOperation({
     summary: 'Callbacks (回访) by due time: open ones by default; filter by due time, lead unit, ticket',
   })
@@ -36,7 +34,6 @@ export class CallbackController {
   }
 
   @Get(':id')
-  @Roles('callback_agent', 'manager', 'dispatcher')
   @ApiOperation({
     summary:
       'One callback: the ticket, the unit’s reply, every attempt and answer as recorded; agents also get the resident’s rating link',
@@ -47,14 +44,12 @@ export class CallbackController {
 
   @Post(':id/claim')
   @HttpCode(200)
-  @Roles('callback_agent')
   @ApiOperation({ summary: 'Take a callback on (optional): other agents can no longer record it' })
   claim(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     return this.callbacks.claim(principal, taskId(id));
   }
 
   @Post(':id/answers')
-  @Roles('callback_agent')
   @ApiOperation({
     summary: 'Record a call: 是否联系 / 是否解决 / 满意度 / 意见',
     description:

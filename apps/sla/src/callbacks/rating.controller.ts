@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiZodBody, parseOrThrow, Public } from '@jsjb/platform';
+import { ApiZodBody, parseOrThrow } from '@jsjb/platform';
 import { ratingSchema } from './callback.dto';
 import { RATING_EXAMPLES } from './callback.examples';
 import { CallbackService } from './callback.service';
@@ -10,7 +10,6 @@ import { CallbackService } from './callback.service';
  * link's signature is the credential (401 RATING.LINK_INVALID, 410 RATING.LINK_EXPIRED).
  */
 @ApiTags('ratings')
-@Public()
 @Controller('ratings')
 export class RatingController {
   constructor(private readonly callbacks: CallbackService) {}

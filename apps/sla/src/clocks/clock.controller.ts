@@ -1,14 +1,6 @@
 import { Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import {
-  AppError,
-  ApiZodQuery,
-  Clock,
-  CurrentPrincipal,
-  parseOrThrow,
-  type Principal,
-  Roles,
-} from '@jsjb/platform';
+import { AppError, ApiZodQuery, Clock, CurrentPrincipal, parseOrThrow, type Principal } from '@jsjb/platform';
 import type { Clock as DeadlineClock } from './clock.domain';
 import { deadlineQuerySchema, ticketClocksQuerySchema, trackingQuerySchema } from './clock.dto';
 import { ClockRepository } from './clock.repository';
@@ -38,7 +30,6 @@ export class ClockController {
   ) {}
 
   @Get('clocks')
-  @Roles('manager', 'dispatcher', 'admin')
   @ApiOperation({
     summary:
       'A ticket’s clocks: policy version and rule, due time, wall and schedule time, breached/everBreached, due-time changes',
@@ -50,7 +41,6 @@ export class ClockController {
   }
 
   @Get('deadlines/overdue')
-  @Roles('manager', 'dispatcher', 'admin')
   @ApiOperation({ summary: '超时 — running clocks past their due time (督办 sent), oldest due first' })
   @ApiZodQuery(deadlineQuerySchema)
   overdue(@CurrentPrincipal() principal: Principal, @Query() query: unknown) {
@@ -58,7 +48,6 @@ export class ClockController {
   }
 
   @Get('deadlines/at-risk')
-  @Roles('manager', 'dispatcher', 'admin')
   @ApiOperation({ summary: '临期 — running clocks past a warning threshold (催办 sent) and not yet due' })
   @ApiZodQuery(deadlineQuerySchema)
   atRisk(@CurrentPrincipal() principal: Principal, @Query() query: unknown) {
@@ -66,7 +55,6 @@ export class ClockController {
   }
 
   @Get('tracking')
-  @Roles('manager', 'dispatcher', 'admin')
   @ApiOperation({ summary: '重大问题跟踪办 — tracked matters with their next progress report due' })
   @ApiZodQuery(trackingQuerySchema)
   async tracking(@CurrentPrincipal() principal: Principal, @Query() query: unknown) {
@@ -94,7 +82,6 @@ export class ClockController {
   }
 
   @Post('timers/sweep')
-  @Roles('admin')
   @ApiOperation({
     summary: 'Arm again the timers of clocks due over a minute ago that were not handled (lost timers)',
   })

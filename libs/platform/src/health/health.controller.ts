@@ -1,13 +1,11 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/auth.guard';
 import { PLATFORM_CONFIG } from '../platform.tokens';
 import type { BaseConfig } from '../config/config';
 import { ReadinessRegistry, type ReadinessReport } from './health';
 
 @ApiTags('operations')
-@Public()
 @Controller()
 export class HealthController {
   constructor(

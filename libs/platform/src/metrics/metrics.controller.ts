@@ -1,10 +1,8 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Public } from '../auth/auth.guard';
 import { MetricsRegistry } from './metrics';
 
 @ApiExcludeController()
-@Public()
 @Controller()
 export class MetricsController {
   constructor(@Inject(MetricsRegistry) private readonly metrics: MetricsRegistry) {}

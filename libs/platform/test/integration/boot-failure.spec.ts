@@ -48,7 +48,7 @@ function appModule(cfg: BaseConfig) {
   }
   @Module({
     imports: [
-      PlatformModule.forRoot({ service: 'test', config: cfg }),
+      PlatformModule.forRoot({ service: 'test', config: cfg, permissions: {} }),
       DatabaseModule.forRoot(TestPrismaService),
       RedisModule.forRoot(),
     ],
