@@ -114,13 +114,14 @@ export function describeServiceFoundation<C extends BaseConfig>(options: Service
   describe(`${options.service} service foundation`, () => {
     let sut: TestApp<C>;
 
+    // Booting migrates a fresh database: on a loaded machine that outlasts Jest's 5 s default.
     beforeAll(async () => {
       sut = await startTestApp(options);
-    });
+    }, 60_000);
 
     afterAll(async () => {
       await sut?.close();
-    });
+    }, 60_000);
 
     it('answers liveness on /healthz', async () => {
       const res = await sut.app.inject({ method: 'GET', url: '/healthz' });
