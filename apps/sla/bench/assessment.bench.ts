@@ -24,7 +24,13 @@ const MONTH = '2026-06';
 const TARGET = { p99Ms: 100 } as const;
 
 const manager: TokenClaims = { sub: 'bench-manager', role: 'manager' };
-const principal: Principal = { subject: 'bench-manager', role: 'manager', unitId: null, districtCode: null };
+const principal: Principal = {
+  subject: 'bench-manager',
+  role: 'manager',
+  unitId: null,
+  districtCode: null,
+  streetCode: null,
+};
 
 type Unit = UnitsChangedV1['upserted'][number];
 

@@ -18,7 +18,6 @@ import {
   CurrentPrincipal,
   parseOrThrow,
   type Principal,
-  Roles,
   uuidParam,
 } from '@jsjb/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -26,8 +25,9 @@ import { z } from 'zod';
 import { ReferenceReadModel } from '../reference/reference-read-model';
 import { parseIdempotencyKey, operatorCreateSchema, ticketQuerySchema, triageSchema } from './ticket.dto';
 import { CLASSIFY_EXAMPLES, OPERATOR_CREATE_EXAMPLES, TRIAGE_EXAMPLES } from './ticket.examples';
-import { TicketService } from './ticket.service';
+import { TicketService, ticketNotFound } from './ticket.service';
 import { type ReferenceNames, referenceNames, ticketView, timelineView } from './ticket.view';
+import { maySeeTicket, scopedTicketQuery } from './ticket.scope';
 
 const classifySchema = z.object({ content: z.string().trim().min(1).max(4000) }).strict();
 
@@ -54,7 +54,6 @@ export class TicketController {
   }
 
   @Post()
-  @Roles('operator')
   @ApiOperation({
     summary: '受理 — record a ticket from a call; with `triage` the outcome is taken at once',
     description:
@@ -96,14 +95,13 @@ export class TicketController {
   }
 
   @Get()
-  @Roles('operator', 'dispatcher', 'manager', 'admin')
   @ApiOperation({
     summary: 'Search tickets: status, channel, type, urgency, category, area, number, phone, words, time',
   })
   @ApiZodQuery(ticketQuerySchema)
   async search(@CurrentPrincipal() principal: Principal, @Query() query: unknown) {
     const parsed = parseOrThrow(ticketQuerySchema, query);
-    const { total, rows } = await this.tickets.search(parsed);
+    const { total, rows } = await this.tickets.search(scopedTicketQuery(principal, parsed));
     const masked = !UNMASKED_ROLES.has(principal.role);
     return {
       total,
@@ -114,12 +112,13 @@ export class TicketController {
   }
 
   @Get(':id')
-  @Roles('operator', 'dispatcher', 'manager', 'admin', 'callback_agent')
   @ApiOperation({
     summary: 'One ticket with its timeline; callers unmasked for the center’s roles (audit-logged)',
   })
   async get(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     const row = await this.tickets.get(uuidParam(id, 'TICKET.NOT_FOUND', 'ticket'));
+    // Outside a manager's scope the ticket does not exist for them (no existence leak).
+    if (!maySeeTicket(principal, row)) throw ticketNotFound(row.id);
     const masked = !UNMASKED_ROLES.has(principal.role);
     if (!masked && (row.callerName || row.callerPhone)) {
       this.audit.log({
@@ -135,7 +134,6 @@ export class TicketController {
 
   @Post(':id/triage')
   @HttpCode(200)
-  @Roles('operator')
   @ApiOperation({
     summary: 'Triage a pending ticket: 转办 dispatch (ticket.received), 直办 direct reply, or 分流 diversion',
   })
@@ -159,7 +157,6 @@ export class ClassifyController {
 
   @Post()
   @HttpCode(200)
-  @Roles('operator', 'dispatcher')
   @ApiOperation({ summary: 'Suggest request type, category and urgency for a text, with confidences' })
   @ApiZodBody(classifySchema, undefined, CLASSIFY_EXAMPLES)
   classify(@Body() body: unknown) {

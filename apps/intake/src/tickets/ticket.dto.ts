@@ -131,7 +131,10 @@ export const ticketQuerySchema = z
     pageSize: z.coerce.number().int().min(1).max(100).default(20),
   })
   .strict();
-export type TicketQuery = z.infer<typeof ticketQuerySchema>;
+export type TicketQuery = z.infer<typeof ticketQuerySchema> & {
+  /** Set by scoping, never by the caller: a department manager sees the tickets its unit leads. */
+  leadUnitId?: string;
+};
 
 export const residentQuerySchema = z
   .object({

@@ -237,6 +237,7 @@ function ticketWhere(query: TicketQuery): Prisma.TicketWhereInput {
   if (query.categoryCode) where.categoryCode = query.categoryCode;
   if (query.districtCode) where.districtCode = query.districtCode;
   if (query.streetCode) where.streetCode = query.streetCode;
+  if (query.leadUnitId) where.leadUnitId = query.leadUnitId;
   if (query.number) where.number = { startsWith: query.number };
   if (query.phone) where.callerPhone = query.phone;
   if (query.q) where.content = { contains: query.q };

@@ -7,6 +7,7 @@ import {
   Clock,
   ConflictError,
   ForbiddenError,
+  inManagerScope,
   NotFoundError,
   PLATFORM_CONFIG,
   type Principal,
@@ -85,6 +86,9 @@ export class WorkflowService {
     }
     if (principal.role === 'unit_staff' && query.unitId !== undefined && query.unitId !== unitId) {
       throw new ForbiddenError('UNIT.NOT_YOURS', `You do not act for unit ${query.unitId}.`);
+    }
+    if (!this.inScope(principal, unitId)) {
+      throw new ForbiddenError('SCOPE.OUT_OF_SCOPE', `Unit ${unitId} is outside your scope.`);
     }
     const now = this.clock.now();
     const { total, rows } = await this.repository.inbox({
@@ -715,12 +719,23 @@ export class WorkflowService {
     return ticket;
   }
 
+  /** Whether a manager's scope (district, street, department) covers a unit's work; true for other roles. */
+  private inScope(principal: Principal, unitId: string): boolean {
+    const unit = this.reference.current().directory.unit(unitId);
+    return inManagerScope(principal, {
+      districtCode: unit !== undefined && 'districtCode' in unit ? unit.districtCode : null,
+      streetCode: unit?.kind === 'street' ? unit.streetCode : null,
+      unitIds: [unitId],
+    });
+  }
+
   private maySee(principal: Principal, assignment: AssignmentRow): boolean {
     switch (principal.role) {
       case 'unit_staff':
         return assignment.unitId === principal.unitId;
-      case 'dispatcher':
       case 'manager':
+        return this.inScope(principal, assignment.unitId);
+      case 'dispatcher':
       case 'admin':
         return true;
       case 'operator':

@@ -1,5 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, ConflictError, ForbiddenError, PLATFORM_CONFIG, type Principal } from '@jsjb/platform';
+import {
+  Clock,
+  ConflictError,
+  ForbiddenError,
+  inManagerScope,
+  managerScope,
+  PLATFORM_CONFIG,
+  type Principal,
+} from '@jsjb/platform';
 import type { SlaConfig } from '../config';
 import { PrismaService } from '../database/prisma.service';
 import { UnitDirectory } from '../units/unit-directory.service';
@@ -69,7 +77,7 @@ export class AssessmentFigures {
       const rows = units
         .filter((u) => this.directory.classOf(u.id) === unitClass)
         .map((u) => figures(u, byUnit.get(u.id) ?? ZERO, weights));
-      const ranked = rankByComposite(rows).filter((r) => this.visible(principal, r.districtCode));
+      const ranked = rankByComposite(rows).filter((r) => this.visible(principal, r.unitId));
       return { unitClass, weights, units: ranked };
     });
   }
@@ -84,9 +92,8 @@ export class AssessmentFigures {
     let unitIds: string[];
     let unitClass: UnitClass | null;
     if ('unitId' in target) {
-      const unit = this.directory.unit(target.unitId);
-      if (principal.districtCode !== null && unit?.districtCode !== principal.districtCode) {
-        throw new ForbiddenError('SLA.OUT_OF_SCOPE', `Unit ${target.unitId} is not in your district.`);
+      if (!this.visible(principal, target.unitId)) {
+        throw new ForbiddenError('SLA.OUT_OF_SCOPE', `Unit ${target.unitId} is outside your scope.`);
       }
       unitIds = [target.unitId];
       unitClass = this.directory.classOf(target.unitId);
@@ -94,7 +101,7 @@ export class AssessmentFigures {
       unitClass = target.unitClass;
       unitIds = this.directory
         .units()
-        .filter((u) => this.directory.classOf(u.id) === unitClass && this.visible(principal, u.districtCode))
+        .filter((u) => this.directory.classOf(u.id) === unitClass && this.visible(principal, u.id))
         .map((u) => u.id);
     }
     const [rows, sets] = await Promise.all([
@@ -166,8 +173,7 @@ export class AssessmentFigures {
         districtCode: u?.districtCode ?? null,
       };
     };
-    const visible = (unitId: string): boolean =>
-      principal.districtCode === null || this.directory.unit(unitId)?.districtCode === principal.districtCode;
+    const visible = (unitId: string): boolean => this.visible(principal, unitId);
     return {
       period,
       summoned: summoned
@@ -200,14 +206,12 @@ export class AssessmentFigures {
     return this.prisma.$transaction(async (tx) => {
       await this.repository.lockTicket(tx, body.ticketId);
       const orders = await this.repository.lockTicketOrders(tx, body.ticketId);
-      if (principal.districtCode !== null) {
-        const outside =
-          orders.length === 0 ||
-          orders.some((o) => !this.visible(principal, this.directory.unit(o.unitId)?.districtCode ?? null));
+      if (principal.role === 'manager' && managerScope(principal).kind !== 'city') {
+        const outside = orders.length === 0 || orders.some((o) => !this.visible(principal, o.unitId));
         if (outside) {
           throw new ForbiddenError(
             'SLA.OUT_OF_SCOPE',
-            `Ticket ${body.ticketId} has orders outside your district.`,
+            `Ticket ${body.ticketId} has orders outside your scope.`,
           );
         }
       }
@@ -267,8 +271,14 @@ export class AssessmentFigures {
     );
   }
 
-  private visible(principal: Principal, districtCode: string | null): boolean {
-    return principal.districtCode === null || districtCode === principal.districtCode;
+  /** Whether a manager's scope (district, street, department) covers a unit; true for other roles. */
+  private visible(principal: Principal, unitId: string): boolean {
+    const unit = this.directory.unit(unitId);
+    return inManagerScope(principal, {
+      districtCode: unit?.districtCode ?? null,
+      streetCode: unit?.streetCode ?? null,
+      unitIds: [unitId],
+    });
   }
 }
 

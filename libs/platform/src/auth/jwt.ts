@@ -19,14 +19,64 @@ export interface Principal {
   /** The token's subject: a staff id, or a resident's subject. */
   readonly subject: string;
   readonly role: Role;
-  /** The unit a unit_staff member works for. */
+  /** The unit a unit_staff member works for; for a manager, the department (or street office) they lead. */
   readonly unitId: string | null;
   /** The district a manager or dispatcher is limited to; null for city-wide. */
   readonly districtCode: string | null;
+  /** The street (街道/乡镇) a street-level manager is limited to. */
+  readonly streetCode: string | null;
 }
 
-/** Seconds a token may be early or late, for clocks that disagree a little. */
-const CLOCK_SKEW_S = 30;
+/**
+ * What a manager may see, from the token's claims (most specific first): a department or other
+ * unit (`unit`), a street (`street`), a district (`district`), or the whole city (none).
+ */
+export type ManagerScope =
+  | { readonly kind: 'city' }
+  | { readonly kind: 'district'; readonly districtCode: string }
+  | { readonly kind: 'street'; readonly streetCode: string; readonly unitId: string | null }
+  | { readonly kind: 'unit'; readonly unitId: string };
+
+export function managerScope(principal: Principal): ManagerScope {
+  if (principal.streetCode !== null) {
+    return { kind: 'street', streetCode: principal.streetCode, unitId: principal.unitId };
+  }
+  if (principal.unitId !== null) return { kind: 'unit', unitId: principal.unitId };
+  if (principal.districtCode !== null) return { kind: 'district', districtCode: principal.districtCode };
+  return { kind: 'city' };
+}
+
+/** Where a record sits, for scope checks: its district, street and the units handling it. */
+export interface ScopedTarget {
+  districtCode?: string | null;
+  streetCode?: string | null;
+  unitIds?: readonly string[];
+}
+
+/**
+ * Whether a manager's scope covers a record; true for every other role (their rules are the
+ * routes' own: a unit's own work, a resident's own tickets, the center's city-wide view).
+ */
+export function inManagerScope(principal: Principal, target: ScopedTarget): boolean {
+  if (principal.role !== 'manager') return true;
+  const scope = managerScope(principal);
+  switch (scope.kind) {
+    case 'city':
+      return true;
+    case 'district':
+      return target.districtCode === scope.districtCode;
+    case 'street':
+      return (
+        target.streetCode === scope.streetCode ||
+        (scope.unitId !== null && (target.unitIds ?? []).includes(scope.unitId))
+      );
+    case 'unit':
+      return (target.unitIds ?? []).includes(scope.unitId);
+  }
+}
+
+/** Seconds a token may be early or late, for clocks that disagree a little (AUTH_CLOCK_SKEW_SECONDS). */
+const DEFAULT_CLOCK_SKEW_S = 30;
 
 const headerSchema = z.object({
   alg: z.string(),
@@ -38,6 +88,7 @@ const claimsSchema = z.object({
   role: z.enum(ROLES),
   unit: z.string().min(1).max(100).optional(),
   district: z.string().min(1).max(32).optional(),
+  street: z.string().min(1).max(32).optional(),
   iss: z.string().optional(),
   exp: z.number(),
   nbf: z.number().optional(),
@@ -58,6 +109,8 @@ export interface JwtOptions {
    * accepted; without it only HS256 is.
    */
   rsaKey?: (kid: string) => KeyObject | undefined;
+  /** Tolerance of exp and nbf, in seconds (default 30). */
+  clockSkewSeconds?: number;
 }
 
 /** A JWT's header, read before its signature is checked (to pick the key). */
@@ -103,17 +156,24 @@ export function verifyJwt(token: string, options: JwtOptions, now: Date = new Da
   }
   const claims = claimsSchema.safeParse(decodeJson(encodedClaims));
   if (!claims.success) throw new AuthError('AUTH.BAD_CLAIMS', 'The bearer token’s claims are incomplete.');
-  const { sub, role, unit, district, iss, exp, nbf } = claims.data;
+  const { sub, role, unit, district, street, iss, exp, nbf } = claims.data;
   const nowS = now.getTime() / 1000;
-  if (exp + CLOCK_SKEW_S < nowS) throw new AuthError('AUTH.TOKEN_EXPIRED', 'The bearer token has expired.');
-  if (nbf !== undefined && nbf - CLOCK_SKEW_S > nowS) {
+  const skew = options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_S;
+  if (exp + skew < nowS) throw new AuthError('AUTH.TOKEN_EXPIRED', 'The bearer token has expired.');
+  if (nbf !== undefined && nbf - skew > nowS) {
     throw new AuthError('AUTH.TOKEN_NOT_YET_VALID', 'The bearer token is not valid yet.');
   }
   if (iss !== options.issuer) throw new AuthError('AUTH.BAD_ISSUER', 'The bearer token has another issuer.');
   if (role === 'unit_staff' && unit === undefined) {
     throw new AuthError('AUTH.BAD_CLAIMS', 'A unit_staff token must name its unit.');
   }
-  return { subject: sub, role, unitId: unit ?? null, districtCode: district ?? null };
+  return {
+    subject: sub,
+    role,
+    unitId: unit ?? null,
+    districtCode: district ?? null,
+    streetCode: street ?? null,
+  };
 }
 
 export interface TokenClaims {
@@ -121,6 +181,7 @@ export interface TokenClaims {
   role: Role;
   unit?: string;
   district?: string;
+  street?: string;
 }
 
 /** Issues an HS256 token (development tools and tests; production tokens come from the OIDC provider). */

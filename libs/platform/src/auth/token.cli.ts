@@ -4,7 +4,8 @@ import { ROLES, type Role, signJwt } from './jwt';
 
 /**
  * Issues a bearer token for local use (development secret unless AUTH_JWT_SECRET is set):
- *   npm run token -- --role unit_staff --unit street-110101001 [--sub staff-1] [--district 110101] [--ttl 3600]
+ *   npm run token -- --role unit_staff --unit street-110101001 [--sub staff-1] [--ttl 3600]
+ *   npm run token -- --role manager [--district 110101 | --street 110101001 | --unit <department id>]
  * Production tokens come from the identity provider, never from this tool.
  */
 function main(argv: readonly string[]): number {
@@ -15,6 +16,7 @@ function main(argv: readonly string[]): number {
       sub: { type: 'string' },
       unit: { type: 'string' },
       district: { type: 'string' },
+      street: { type: 'string' },
       ttl: { type: 'string', default: '43200' },
     },
   });
@@ -22,7 +24,7 @@ function main(argv: readonly string[]): number {
   const ttlSeconds = Number(values.ttl);
   if (!role || !Number.isInteger(ttlSeconds) || ttlSeconds <= 0 || (role === 'unit_staff' && !values.unit)) {
     process.stderr.write(
-      `usage: token --role <${ROLES.join('|')}> [--sub <id>] [--unit <unit id> (unit_staff)] [--district <code>] [--ttl <seconds>]\n`,
+      `usage: token --role <${ROLES.join('|')}> [--sub <id>] [--unit <unit id> (unit_staff)] [--district <code>] [--street <code>] [--ttl <seconds>]\n`,
     );
     return 2;
   }
@@ -32,6 +34,7 @@ function main(argv: readonly string[]): number {
       role,
       ...(values.unit ? { unit: values.unit } : {}),
       ...(values.district ? { district: values.district } : {}),
+      ...(values.street ? { street: values.street } : {}),
     },
     { ...authSettingsFromEnv(), ttlSeconds },
   );
