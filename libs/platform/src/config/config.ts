@@ -35,6 +35,21 @@ export const baseConfigSchema = z.object({
     .transform((v): boolean | number | string =>
       v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v,
     ),
+  /**
+   * Browser origins allowed to call the API (CORS), comma-separated, e.g.
+   * `https://app.12345.example,https://wx.12345.example`. Empty (the default): no CORS headers, so
+   * browsers on other origins cannot call the service.
+   */
+  HTTP_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== ''),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/ }))),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   READINESS_TIMEOUT_MS: z.coerce.number().int().min(50).default(2000),
   /** HS256 key of bearer tokens. The development default is refused in production. */
@@ -42,6 +57,8 @@ export const baseConfigSchema = z.object({
   AUTH_JWT_ISSUER: z.string().min(1).default('jsjb'),
   /** The OIDC provider's JWKS: RS256 tokens signed with its keys are accepted too. */
   AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Seconds a token's exp/nbf may be off, for clocks that disagree a little. */
+  AUTH_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   MIGRATE_ON_START: z
     .enum(['true', 'false'])
     .default('false')
