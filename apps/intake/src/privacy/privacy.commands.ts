@@ -17,7 +17,7 @@ function summary(report: RekeyReport): string {
 }
 
 /**
- * `node main.js pii-rekey [--batch N]` (`npm run pii:rekey`): seals callers' names and phones still
+ * `node main.js pii-rekey [--batch-size N]` (`npm run pii:rekey`): seals callers' names and phones still
  * stored plain (rows from before sealing) and reseals what another key sealed, with the active key
  * (PII_ACTIVE_KEY_ID). Batched, one transaction per batch; idempotent — a second run finds nothing —
  * and resumable. The service may keep running meanwhile.
@@ -28,10 +28,11 @@ export function privacyCommands(): Record<
 > {
   return {
     'pii-rekey': async (config, args) => {
-      const { values } = parseArgs({ args: [...args], options: { batch: { type: 'string' } } });
-      const batchSize = values.batch === undefined ? 500 : Number(values.batch);
+      const { values } = parseArgs({ args: [...args], options: { 'batch-size': { type: 'string' } } });
+      const raw = values['batch-size'];
+      const batchSize = raw === undefined ? 500 : Number(raw);
       if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 5000) {
-        throw new Error('pii-rekey --batch takes a whole number of rows, 1 to 5000');
+        throw new Error('pii-rekey --batch-size takes a whole number of rows, 1 to 5000');
       }
       const prisma = new PrismaService(config);
       try {

@@ -563,7 +563,7 @@ describe('personal data: sealed at rest, hashed for lookups, every unmasked read
         const config = { ...h.sut.config, PII_ENCRYPTION_KEYS: rotated, PII_ACTIVE_KEY_ID: 'k2' };
         const writes = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
         try {
-          expect(await privacyCommands()['pii-rekey']?.(config, ['--batch', '50'])).toBe(0);
+          expect(await privacyCommands()['pii-rekey']?.(config, ['--batch-size', '50'])).toBe(0);
           expect(String(writes.mock.calls.at(-1)?.[0])).toContain(
             'tickets 0 sealed, 0 resealed; caller flags 0 sealed, 0 resealed',
           );
