@@ -70,6 +70,8 @@ const DOCKERFILE = 'docker/service.Dockerfile';
 
 /** Configuration a production service refuses to default: each deployment must supply it. */
 const REQUIRED_SECRETS = ['AUTH_JWT_SECRET'] as const;
+/** Intake's keys of callers' personal data at rest, refused in production when left to default. */
+const INTAKE_PII_SECRETS = ['PII_ENCRYPTION_KEYS', 'PII_ACTIVE_KEY_ID', 'PII_HASH_KEY'] as const;
 const SECRETS_EXAMPLE = 'k8s/base/secrets.example.yaml';
 
 /** A RUN's shell script: its arguments without the leading --mount/--network flags. */
@@ -342,6 +344,11 @@ describe('k8s/', () => {
     expect(workloads.flatMap(({ file, doc }) => checkSecretEnv(doc, file, REQUIRED_SECRETS))).toEqual([]);
   });
 
+  it('intake’s containers, migrate too, read the personal-data keys from required Secret keys', () => {
+    const intake = baseDocument('Deployment', 'intake');
+    expect(checkSecretEnv(intake, 'intake', INTAKE_PII_SECRETS)).toEqual([]);
+  });
+
   it(`every Secret key the base workloads read is shown in ${SECRETS_EXAMPLE}`, () => {
     const refs = baseWorkloads().flatMap(({ file, doc }) => secretKeyRefs(doc, file));
     expect(refs.map((ref) => ref.name)).toEqual(expect.arrayContaining(['jsjb-redis', 'jsjb-auth']));
@@ -503,6 +510,11 @@ describe('docker-compose.yml', () => {
 
   it('requires AUTH_JWT_SECRET from the host environment for every service (no default, no literal)', () => {
     const rules = { services: APPS.map(({ app }) => app), variables: REQUIRED_SECRETS };
+    expect(checkComposeRequiredEnv(compose(), 'docker-compose.yml', rules)).toEqual([]);
+  });
+
+  it('requires intake’s personal-data keys from the host environment (no default, no literal)', () => {
+    const rules = { services: ['intake'], variables: ['PII_ENCRYPTION_KEYS', 'PII_HASH_KEY'] };
     expect(checkComposeRequiredEnv(compose(), 'docker-compose.yml', rules)).toEqual([]);
   });
 

@@ -7,6 +7,7 @@ import { PrismaService } from './database/prisma.service';
 import { SqlPoolModule } from './database/sql-pool';
 import { DuplicateReviewModule } from './duplicates/duplicate-review.module';
 import { Open311Module } from './open311/open311.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { ReferenceModule } from './reference/reference.module';
 import { STATUS_EVENT_TYPES, StatusModule } from './status/status.module';
 import { TicketsModule } from './tickets/tickets.module';
@@ -37,6 +38,7 @@ export class AppModule {
           database: PrismaService,
         }),
         ReferenceModule,
+        PrivacyModule,
         TicketsModule,
         DuplicateReviewModule,
         StatusModule,

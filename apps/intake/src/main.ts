@@ -4,13 +4,14 @@ import { messagingCommands } from '@jsjb/messaging';
 import { runService } from '@jsjb/platform';
 import { AppModule, SERVICE } from './app.module';
 import { intakeConfigSchema } from './config';
+import { privacyCommands } from './privacy/privacy.commands';
 
 void runService({
   service: SERVICE,
   configSchema: intakeConfigSchema,
   appModule: (config) => AppModule.forRoot(config),
   migrationsDir: join(__dirname, '..', 'prisma', 'migrations'),
-  commands: messagingCommands(SERVICE),
+  commands: { ...messagingCommands(SERVICE), ...privacyCommands() },
   openApi: {
     title: 'jsjb intake — 12345 hotline, app and Open311 intake',
     description:

@@ -11,15 +11,20 @@ export const INTAKE_PERMISSIONS = definePermissions({
   'GET /tickets': { roles: ['operator', 'dispatcher', 'manager', 'admin'] },
   'GET /tickets/:id': { roles: ['operator', 'dispatcher', 'manager', 'admin', 'callback_agent'] },
   'POST /tickets/:id/triage': { roles: ['operator'] },
+  // 联系诉求人: the lead unit's staff, for their own ticket, unless it is confidential (logged).
+  'GET /tickets/:id/contact': { roles: ['unit_staff'] },
   'POST /classify': { roles: ['operator', 'dispatcher'] },
   // Duplicates (并单) and abuse review.
   'GET /duplicate-suggestions': { roles: ['operator', 'dispatcher'] },
   'POST /duplicate-suggestions/:id/merge': { roles: ['operator', 'dispatcher'] },
   'POST /duplicate-suggestions/:id/dismiss': { roles: ['operator', 'dispatcher'] },
   'GET /caller-flags': { roles: ['operator', 'manager', 'admin'] },
+  'GET /caller-flags/:id': { roles: ['operator', 'manager', 'admin'] },
   'POST /caller-flags/:id/clear': { roles: ['operator', 'manager', 'admin'] },
   'POST /caller-flags/:id/confirm': { roles: ['operator', 'manager', 'admin'] },
   'GET /reference/status': { roles: ['operator', 'admin'] },
+  // The append-only log of unmasked reads of personal data.
+  'GET /personal-data-access': { roles: ['admin'] },
   // Residents: their own tickets only (the token's subject).
   'POST /resident/tickets': { roles: ['resident'] },
   'GET /resident/tickets': { roles: ['resident'] },

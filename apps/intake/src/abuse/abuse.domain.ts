@@ -28,6 +28,7 @@ export interface AbuseLimits {
 
 /** Who a request is counted against. */
 export interface ScreenSubjects {
+  /** The caller's phone as its keyed hash (the abuse service never counts the number itself). */
   phone: string | null;
   ip: string | null;
   /** Repeated content is counted per caller: the phone when given, else the address. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import type { CallerFlag, Prisma } from '../generated/prisma/client';
+import type { SealedValue } from '../privacy/caller-data.service';
 import { type CallerFlagStatus, type FlagReason, MAX_FLAG_TICKETS, type SubjectKind } from './abuse.domain';
 
 export type Tx = Prisma.TransactionClient;
@@ -9,7 +10,10 @@ export type CallerFlagRow = CallerFlag;
 
 export interface FlagHit {
   kind: SubjectKind;
+  /** The address, or the phone's keyed hash. */
   subject: string;
+  /** The phone number sealed, stored when the hit opens a flag; null for an address. */
+  sealed: SealedValue | null;
   reason: FlagReason;
   /** The ticket stored with this hit; null for a refused (throttled) request. */
   ticketId: string | null;
@@ -45,6 +49,8 @@ export class AbuseRepository {
         id: randomUUID(),
         subjectKind: hit.kind,
         subject: hit.subject,
+        subjectSealed: hit.sealed?.data ?? null,
+        subjectKeyId: hit.sealed?.keyId ?? null,
         reason: hit.reason,
         status: 'open',
         hits: 1,
@@ -55,13 +61,20 @@ export class AbuseRepository {
     });
   }
 
+  /** `subjects`: the (kind, subject) pairs one searched-for caller may be stored under. */
   async list(
-    filter: { status: CallerFlagStatus; kind?: SubjectKind | undefined; subject?: string | undefined },
+    filter: {
+      status: CallerFlagStatus;
+      kind?: SubjectKind | undefined;
+      subjects?: readonly { kind: SubjectKind; subject: string }[] | undefined;
+    },
     page: { skip: number; take: number },
   ): Promise<{ total: number; rows: CallerFlagRow[] }> {
     const where: Prisma.CallerFlagWhereInput = { status: filter.status };
     if (filter.kind) where.subjectKind = filter.kind;
-    if (filter.subject) where.subject = filter.subject;
+    if (filter.subjects) {
+      where.OR = filter.subjects.map((s) => ({ subjectKind: s.kind, subject: s.subject }));
+    }
     const [total, rows] = await this.prisma.$transaction([
       this.prisma.callerFlag.count({ where }),
       this.prisma.callerFlag.findMany({

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { MetricsRegistry, PLATFORM_CONFIG } from '@jsjb/platform';
 import { Counter } from 'prom-client';
 import type { Prisma } from '../generated/prisma/client';
+import { CallerData } from '../privacy/caller-data.service';
 import { AbuseCounterRepository } from './abuse-counter.repository';
 import type { AbuseConfig } from './abuse.config';
 import {
@@ -12,7 +13,7 @@ import {
   type ScreenSubjects,
   screenSubjects,
 } from './abuse.domain';
-import { AbuseRepository } from './abuse.repository';
+import { AbuseRepository, type FlagHit } from './abuse.repository';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -43,6 +44,7 @@ export class AbuseService {
   constructor(
     private readonly counters: AbuseCounterRepository,
     private readonly flags: AbuseRepository,
+    private readonly callers: CallerData,
     metrics: MetricsRegistry,
     @Inject(PLATFORM_CONFIG) config: AbuseConfig,
   ) {
@@ -65,7 +67,8 @@ export class AbuseService {
   /**
    * Before the ticket is stored: counts the request (one Redis round trip) and says whether to
    * throttle and what to flag. A throttled request stores no ticket, so its flag is recorded here
-   * (once per window and subject); `record` is for stored tickets.
+   * (once per window and subject); `record` is for stored tickets. A phone is counted and flagged by
+   * its keyed hash: neither the Redis keys nor caller_flag.subject hold the number.
    */
   async screen(input: {
     channel: string;
@@ -74,7 +77,7 @@ export class AbuseService {
     content: string;
     at: Date;
   }): Promise<Screening> {
-    const subjects = screenSubjects(input);
+    const subjects = screenSubjects({ ...input, phone: this.phoneHash(input.phone) });
     if (subjects.phone === null && subjects.ip === null) return UNSCREENED;
     const reading = await this.read(subjects, input.at);
     if (reading === null) {
@@ -88,8 +91,8 @@ export class AbuseService {
     if (decision.recordNow.length > 0) {
       await this.flags.transaction(async (tx) => {
         for (const reason of decision.recordNow) {
-          const subject = flagSubject(reason, subjects.phone, subjects.ip);
-          if (subject) await this.flags.hit(tx, { ...subject, reason, ticketId: null, at: input.at });
+          const hit = this.hit(reason, input.phone, subjects.ip, null, input.at);
+          if (hit) await this.flags.hit(tx, hit);
         }
       });
     }
@@ -105,9 +108,27 @@ export class AbuseService {
     // A throttled request's flags were recorded by `screen`.
     if (screening.throttled !== null) return;
     for (const reason of screening.flags) {
-      const subject = flagSubject(reason, input.phone, input.ip);
-      if (subject) await this.flags.hit(tx, { ...subject, reason, ticketId: input.ticketId, at: input.at });
+      const hit = this.hit(reason, input.phone, input.ip, input.ticketId, input.at);
+      if (hit) await this.flags.hit(tx, hit);
     }
+  }
+
+  /** A flag hit on the reason's subject: a phone by its hash, the number sealed beside it. */
+  private hit(
+    reason: FlagReason,
+    phone: string | null,
+    ip: string | null,
+    ticketId: string | null,
+    at: Date,
+  ): FlagHit | null {
+    const subject = flagSubject(reason, this.phoneHash(phone), ip);
+    if (subject === null) return null;
+    const sealed = subject.kind === 'phone' && phone !== null ? this.callers.sealValue(phone) : null;
+    return { ...subject, sealed, reason, ticketId, at };
+  }
+
+  private phoneHash(phone: string | null): string | null {
+    return phone === null || phone === '' ? null : this.callers.hashPhone(phone);
   }
 
   /** The counters, or null (logged) when Redis fails or is slower than the timeout: fail open. */

@@ -29,7 +29,7 @@ const NOISE = '楼下工地夜间施工噪音扰民';
 function probe(overrides: Partial<DuplicateProbe> = {}): DuplicateProbe {
   return {
     id: 'new',
-    callerPhone: '13800138000',
+    callerPhoneHash: 'hash-of-13800138000',
     residentSubject: null,
     categoryCode: 'municipal.streetlight',
     communityCode: '110105001001',
@@ -56,21 +56,21 @@ function earlier(hoursAgo: number, overrides: Partial<DuplicateCandidate> = {}):
 }
 
 /** Another caller, another community: only coordinates can make it the same place. */
-const stranger = { callerPhone: '13900139000', communityCode: '110105001002' };
+const stranger = { callerPhoneHash: 'hash-of-13900139000', communityCode: '110105001002' };
 
 describe('isSameCaller', () => {
   it('matches the phone, or the resident account', () => {
     expect(isSameCaller(probe(), earlier(1))).toBe(true);
     expect(
       isSameCaller(
-        probe({ callerPhone: null, residentSubject: 'r-1' }),
-        earlier(1, { callerPhone: null, residentSubject: 'r-1' }),
+        probe({ callerPhoneHash: null, residentSubject: 'r-1' }),
+        earlier(1, { callerPhoneHash: null, residentSubject: 'r-1' }),
       ),
     ).toBe(true);
   });
 
   it('never matches on missing values', () => {
-    expect(isSameCaller(probe({ callerPhone: null }), earlier(1, { callerPhone: null }))).toBe(false);
+    expect(isSameCaller(probe({ callerPhoneHash: null }), earlier(1, { callerPhoneHash: null }))).toBe(false);
   });
 });
 

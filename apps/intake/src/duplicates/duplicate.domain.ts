@@ -35,7 +35,8 @@ export interface DuplicateRules {
 /** The fields of a ticket that duplicate detection compares. */
 export interface DuplicateProbe {
   id: string;
-  callerPhone: string | null;
+  /** The keyed hash of the caller's phone (ticket.caller_phone_hash): equal numbers, equal hashes. */
+  callerPhoneHash: string | null;
   residentSubject: string | null;
   categoryCode: string | null;
   communityCode: string | null;
@@ -81,7 +82,7 @@ export function canBeMaster(candidate: Pick<DuplicateCandidate, 'status' | 'mast
 /** Same phone number, or the same resident account. */
 export function isSameCaller(probe: DuplicateProbe, candidate: DuplicateProbe): boolean {
   return (
-    (probe.callerPhone !== null && probe.callerPhone === candidate.callerPhone) ||
+    (probe.callerPhoneHash !== null && probe.callerPhoneHash === candidate.callerPhoneHash) ||
     (probe.residentSubject !== null && probe.residentSubject === candidate.residentSubject)
   );
 }

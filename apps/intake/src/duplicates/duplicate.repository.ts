@@ -43,7 +43,7 @@ interface CandidateSqlRow {
   number: string;
   status: string;
   master_ticket_id: string | null;
-  caller_phone: string | null;
+  caller_phone_hash: string | null;
   resident_subject: string | null;
   category_code: string | null;
   community_code: string | null;
@@ -77,7 +77,7 @@ export class DuplicateRepository {
   /**
    * Earlier tickets of the same caller and at the same place for each probe, newest first, at most
    * `limit` per rule, in one statement (a row per probe and candidate). Each branch walks one index —
-   * (caller_phone, created_at), (resident_subject, created_at), (category_code, created_at, …) — over
+   * (caller_phone_hash, created_at), (resident_subject, created_at), (category_code, created_at, …) — over
    * its window only.
    */
   async candidatesOf(queries: readonly CandidateQuery[]): Promise<DuplicateCandidate[][]> {
@@ -93,7 +93,7 @@ export class DuplicateRepository {
         number: r.number,
         status: r.status,
         masterTicketId: r.master_ticket_id,
-        callerPhone: r.caller_phone,
+        callerPhoneHash: r.caller_phone_hash,
         residentSubject: r.resident_subject,
         categoryCode: r.category_code,
         communityCode: r.community_code,
@@ -192,12 +192,12 @@ function candidateBranches(query: CandidateQuery, index: number): Prisma.Sql[] {
   const common = Prisma.sql`id <> ${probe.id}::uuid AND master_ticket_id IS NULL
     AND status NOT IN (${Prisma.join([...NOT_MASTER_STATUSES])})`;
   const columns = Prisma.sql`${index}::int AS probe, id::text AS id, number, status,
-    master_ticket_id::text AS master_ticket_id, caller_phone, resident_subject, category_code,
+    master_ticket_id::text AS master_ticket_id, caller_phone_hash, resident_subject, category_code,
     community_code, lng, lat, content, created_at`;
   const branches: Prisma.Sql[] = [];
-  if (probe.callerPhone !== null) {
+  if (probe.callerPhoneHash !== null) {
     branches.push(Prisma.sql`(SELECT ${columns} FROM ticket
-      WHERE caller_phone = ${probe.callerPhone}
+      WHERE caller_phone_hash = ${probe.callerPhoneHash}
         AND created_at >= ${query.callerSince} AND created_at <= ${query.until} AND ${common}
       ORDER BY created_at DESC LIMIT ${limit})`);
   }

@@ -63,7 +63,7 @@ export class DuplicateService {
     return {
       probe: {
         id: ticket.id,
-        callerPhone: ticket.callerPhone,
+        callerPhoneHash: ticket.callerPhoneHash,
         residentSubject: ticket.residentSubject,
         categoryCode: ticket.categoryCode,
         communityCode: ticket.communityCode,

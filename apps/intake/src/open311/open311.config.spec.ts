@@ -7,7 +7,14 @@ const base = {
   REDIS_URL: 'redis://127.0.0.1:6379',
   KAFKA_BROKERS: '127.0.0.1:9092',
 };
-const production = { ...base, NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32) };
+const production = {
+  ...base,
+  NODE_ENV: 'production',
+  AUTH_JWT_SECRET: 'x'.repeat(32),
+  // Production refuses the development personal-data keys.
+  PII_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+  PII_HASH_KEY: 'h'.repeat(32),
+};
 const load = (env: Record<string, string>) => loadConfig(intakeConfigSchema, env);
 
 describe('Open311 configuration', () => {

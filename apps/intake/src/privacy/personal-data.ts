@@ -25,6 +25,19 @@ export interface PersonalDataKeys {
 export class PersonalDataCipher {
   readonly activeKeyId: string;
 
+  /** The cipher of a service's configuration (privacy.config.ts). */
+  static fromConfig(config: {
+    PII_ENCRYPTION_KEYS: ReadonlyMap<string, Buffer>;
+    PII_ACTIVE_KEY_ID?: string | undefined;
+    PII_HASH_KEY: string;
+  }): PersonalDataCipher {
+    return new PersonalDataCipher({
+      keys: config.PII_ENCRYPTION_KEYS,
+      activeKeyId: config.PII_ACTIVE_KEY_ID,
+      hashKey: config.PII_HASH_KEY,
+    });
+  }
+
   constructor(private readonly settings: PersonalDataKeys) {
     const active = settings.activeKeyId ?? settings.keys.keys().next().value;
     if (active === undefined || !settings.keys.has(active)) {

@@ -43,8 +43,8 @@ const encryptionKeys = z
 export const privacyConfigShape = {
   /** Every AES-256-GCM key that may still be needed, `id:base64,id:base64`. Rotation adds one. */
   PII_ENCRYPTION_KEYS: encryptionKeys,
-  /** The key new data is sealed with. Unset: the first of PII_ENCRYPTION_KEYS. */
-  PII_ACTIVE_KEY_ID: z.string().regex(KEY_ID).optional(),
+  /** The key new data is sealed with. Unset (or empty): the first of PII_ENCRYPTION_KEYS. */
+  PII_ACTIVE_KEY_ID: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(KEY_ID).optional()),
   /** HMAC-SHA256 key of the lookup hashes (same caller, rate limits, resident subjects). Never rotated casually: hashes change with it. */
   PII_HASH_KEY: z.string().min(32).default(DEVELOPMENT_PII_HASH_KEY),
 };

@@ -1,16 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Logger,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   ApiZodBody,
@@ -22,6 +10,8 @@ import {
 } from '@jsjb/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { accessReader } from '../privacy/access-reader';
+import { PURPOSE_HEADER, seesCallerUnmasked } from '../privacy/privacy.policy';
 import { ReferenceReadModel } from '../reference/reference-read-model';
 import { parseIdempotencyKey, operatorCreateSchema, ticketQuerySchema, triageSchema } from './ticket.dto';
 import { CLASSIFY_EXAMPLES, OPERATOR_CREATE_EXAMPLES, TRIAGE_EXAMPLES } from './ticket.examples';
@@ -31,19 +21,16 @@ import { maySeeTicket, scopedTicketQuery } from './ticket.scope';
 
 const classifySchema = z.object({ content: z.string().trim().min(1).max(4000) }).strict();
 
-/**
- * Roles that see callers' names and numbers unmasked (each such read is audit-logged): the center's,
- * and the 回访 agents, who call the resident back.
- */
-const UNMASKED_ROLES = new Set(['operator', 'dispatcher', 'admin', 'callback_agent']);
+/** The access log's purpose of a center role's ticket view without X-Access-Purpose. */
+const VIEW_PURPOSE = 'ticket handling';
+/** The access log's purpose of an admin's contact read without X-Access-Purpose (units must give one). */
+const CONTACT_PURPOSE = 'contact the resident';
 
 /** The 12345 center's ticket API: 受理, search, view and triage (直办 / 分流 / 转办). */
 @ApiTags('tickets')
 @ApiBearerAuth()
 @Controller('tickets')
 export class TicketController {
-  private readonly audit = new Logger('audit');
-
   private readonly names: ReferenceNames;
 
   constructor(
@@ -80,8 +67,9 @@ export class TicketController {
       clientIp: request.ip,
     });
     void reply.status(result.created ? 201 : 200);
+    // The operator typed the caller in: nothing needs them echoed in the clear.
     return {
-      ...ticketView(result.ticket, this.names, false),
+      ...ticketView(result.ticket, this.names, this.tickets.maskedCaller(result.ticket)),
       duplicateOf: result.duplicate
         ? {
             ticketId: result.duplicate.masterId,
@@ -97,39 +85,70 @@ export class TicketController {
   @Get()
   @ApiOperation({
     summary: 'Search tickets: status, channel, type, urgency, category, area, number, phone, words, time',
+    description:
+      'Callers are masked in the list for every role: open one ticket to see its caller (a logged read). A phone is looked up by its keyed hash.',
   })
   @ApiZodQuery(ticketQuerySchema)
   async search(@CurrentPrincipal() principal: Principal, @Query() query: unknown) {
     const parsed = parseOrThrow(ticketQuerySchema, query);
     const { total, rows } = await this.tickets.search(scopedTicketQuery(principal, parsed));
-    const masked = !UNMASKED_ROLES.has(principal.role);
     return {
       total,
       page: parsed.page,
       pageSize: parsed.pageSize,
-      items: rows.map((row) => ticketView(row, this.names, masked)),
+      items: rows.map((row) => ticketView(row, this.names, this.tickets.maskedCaller(row))),
     };
   }
 
   @Get(':id')
   @ApiOperation({
-    summary: 'One ticket with its timeline; callers unmasked for the center’s roles (audit-logged)',
+    summary:
+      'One ticket with its timeline; the caller in the clear for the center’s roles, each such read logged',
+    description:
+      'Operators, dispatchers, 回访 agents and admins see the caller unmasked, and the read is written to the access log (个人信息查阅记录) before the answer goes out — if it cannot be, the read fails with 503 PRIVACY.ACCESS_NOT_LOGGED. Managers see masked values.',
   })
-  async get(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
-    const row = await this.tickets.get(uuidParam(id, 'TICKET.NOT_FOUND', 'ticket'));
-    // Outside a manager's scope the ticket does not exist for them (no existence leak).
+  @ApiHeader({
+    name: PURPOSE_HEADER,
+    required: false,
+    description: `why the caller is read (≤ 200 characters; non-ASCII percent-encoded UTF-8); default “${VIEW_PURPOSE}”`,
+  })
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Req() request: FastifyRequest,
+  ) {
+    // The purpose is checked before anything is read.
+    const reader = seesCallerUnmasked(principal.role) ? accessReader(principal, request, VIEW_PURPOSE) : null;
+    const { row, caller, timeline } = await this.tickets.view(
+      uuidParam(id, 'TICKET.NOT_FOUND', 'ticket'),
+      reader,
+    );
+    // Outside a manager's scope the ticket does not exist for them (no existence leak). Managers
+    // read masked, so nothing was logged.
     if (!maySeeTicket(principal, row)) throw ticketNotFound(row.id);
-    const masked = !UNMASKED_ROLES.has(principal.role);
-    if (!masked && (row.callerName || row.callerPhone)) {
-      this.audit.log({
-        audit: 'personal-data.read',
-        ticketId: row.id,
-        subject: principal.subject,
-        role: principal.role,
-      });
-    }
-    const timeline = await this.tickets.timeline(row.id);
-    return { ...ticketView(row, this.names, masked), timeline: timeline.map(timelineView) };
+    return { ...ticketView(row, this.names, caller), timeline: timeline.map(timelineView) };
+  }
+
+  @Get(':id/contact')
+  @ApiOperation({
+    summary: '联系诉求人 — the caller’s name and phone for the unit handling the ticket (logged)',
+    description:
+      'For the ticket’s lead unit (主办) as intake’s status view knows it: another unit’s ticket is 404, as if it did not exist; a confidential (保密) ticket is 403 INTAKE.CALLER_CONFIDENTIAL — the unit reaches the resident through the hotline. X-Access-Purpose is required (400 naming the header). Each read is written to the access log before the answer goes out.',
+  })
+  @ApiHeader({
+    name: PURPOSE_HEADER,
+    required: true,
+    description:
+      'why the contact is needed, e.g. “核实现场情况” (≤ 200 characters; non-ASCII percent-encoded UTF-8)',
+  })
+  async contact(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Req() request: FastifyRequest,
+  ) {
+    const reader = accessReader(principal, request, CONTACT_PURPOSE);
+    const { row, caller } = await this.tickets.contact(uuidParam(id, 'TICKET.NOT_FOUND', 'ticket'), reader);
+    return { ticketId: row.id, number: row.number, caller };
   }
 
   @Post(':id/triage')
@@ -144,7 +163,7 @@ export class TicketController {
       parseOrThrow(triageSchema, body),
       principal.subject,
     );
-    return ticketView(row, this.names, false);
+    return ticketView(row, this.names, this.tickets.maskedCaller(row));
   }
 }
 

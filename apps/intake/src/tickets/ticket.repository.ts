@@ -18,7 +18,10 @@ export interface NewTimelineEntry {
   detail: Prisma.InputJsonValue;
 }
 
-/** The ticket columns in insert order, with their SQL casts. */
+/**
+ * The ticket columns in insert order, with their SQL casts. The plain caller columns (caller_name,
+ * caller_phone: rows from before sealing) are not among them: a new row holds its caller sealed.
+ */
 const TICKET_COLUMNS: readonly (readonly [keyof TicketRow, string, string])[] = [
   ['id', 'id', 'uuid'],
   ['number', 'number', 'text'],
@@ -27,8 +30,10 @@ const TICKET_COLUMNS: readonly (readonly [keyof TicketRow, string, string])[] = 
   ['categoryCode', 'category_code', 'text'],
   ['urgency', 'urgency', 'text'],
   ['content', 'content', 'text'],
-  ['callerName', 'caller_name', 'text'],
-  ['callerPhone', 'caller_phone', 'text'],
+  ['callerNameSealed', 'caller_name_sealed', 'bytea'],
+  ['callerPhoneSealed', 'caller_phone_sealed', 'bytea'],
+  ['callerPiiKeyId', 'caller_pii_key_id', 'text'],
+  ['callerPhoneHash', 'caller_phone_hash', 'text'],
   ['confidential', 'confidential', 'boolean'],
   ['districtCode', 'district_code', 'text'],
   ['streetCode', 'street_code', 'text'],
@@ -196,8 +201,9 @@ export class TicketRepository {
     });
   }
 
-  async search(query: TicketQuery): Promise<{ total: number; rows: TicketRow[] }> {
-    const where = ticketWhere(query);
+  /** `phoneHash`: the hash of query.phone (tickets are found by the caller's hash, never the number). */
+  async search(query: TicketQuery, phoneHash: string | null): Promise<{ total: number; rows: TicketRow[] }> {
+    const where = ticketWhere(query, phoneHash);
     const [total, rows] = await this.prisma.$transaction([
       this.prisma.ticket.count({ where }),
       this.prisma.ticket.findMany({
@@ -228,7 +234,7 @@ export class TicketRepository {
   }
 }
 
-function ticketWhere(query: TicketQuery): Prisma.TicketWhereInput {
+function ticketWhere(query: TicketQuery, phoneHash: string | null): Prisma.TicketWhereInput {
   const where: Prisma.TicketWhereInput = {};
   if (query.status) where.status = { in: query.status satisfies TicketStatus[] };
   if (query.channel) where.channel = { in: query.channel };
@@ -239,7 +245,7 @@ function ticketWhere(query: TicketQuery): Prisma.TicketWhereInput {
   if (query.streetCode) where.streetCode = query.streetCode;
   if (query.leadUnitId) where.leadUnitId = query.leadUnitId;
   if (query.number) where.number = { startsWith: query.number };
-  if (query.phone) where.callerPhone = query.phone;
+  if (phoneHash !== null) where.callerPhoneHash = phoneHash;
   if (query.q) where.content = { contains: query.q };
   if (query.from || query.to) {
     where.createdAt = {

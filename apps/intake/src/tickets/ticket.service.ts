@@ -13,6 +13,7 @@ import {
   Clock,
   ConflictError,
   type FieldError,
+  ForbiddenError,
   NotFoundError,
   PLATFORM_CONFIG,
   UnprocessableError,
@@ -21,6 +22,10 @@ import { AbuseService } from '../abuse/abuse.service';
 import type { IntakeConfig } from '../config';
 import { type DuplicateFinding, DuplicateService } from '../duplicates/duplicate.service';
 import type { Prisma } from '../generated/prisma/client';
+import type { AccessReader } from '../privacy/access-reader';
+import { type Caller, CallerData, disclosedFields, maskCaller } from '../privacy/caller-data.service';
+import { PersonalDataAccessService } from '../privacy/personal-data-access.service';
+import { seesCallerUnmasked, unitContact } from '../privacy/privacy.policy';
 import { ReferenceReadModel } from '../reference/reference-read-model';
 import { TicketClassifier, type Suggestion } from './ticket-classifier';
 import {
@@ -35,7 +40,13 @@ import {
 import type { Triage, TicketQuery } from './ticket.dto';
 import { TicketNumbers } from './ticket-numbers';
 import { TicketWriter } from './ticket-writer';
-import { type NewTimelineEntry, TicketRepository, type TicketRow, type Tx } from './ticket.repository';
+import {
+  type NewTimelineEntry,
+  TicketRepository,
+  type TicketRow,
+  type TimelineRow,
+  type Tx,
+} from './ticket.repository';
 
 /** Who records a ticket: an operator on a call, a resident in the app, or an Open311 client. */
 export type TicketSource =
@@ -93,6 +104,8 @@ export class TicketService {
     private readonly reference: ReferenceReadModel,
     private readonly duplicates: DuplicateService,
     private readonly abuse: AbuseService,
+    private readonly callers: CallerData,
+    private readonly access: PersonalDataAccessService,
     @Inject(PLATFORM_CONFIG) private readonly config: IntakeConfig,
   ) {}
 
@@ -177,7 +190,7 @@ export class TicketService {
         : await this.tickets.transaction(async (tx) => {
             if (!(await this.tickets.insertMany([newTicket], tx)).has(ticket.id)) return false;
             await this.abuse.record(tx, screening, {
-              phone: ticket.callerPhone,
+              phone: command.caller.phone ?? null,
               ip: ticket.clientIp,
               ticketId: ticket.id,
               at: now,
@@ -239,8 +252,58 @@ export class TicketService {
     return row;
   }
 
+  /**
+   * A ticket for the center's view with its timeline and its caller: in the clear for a reader
+   * (the center's roles), logged before it is returned; masked for everyone else (reader null).
+   */
+  async view(
+    id: string,
+    reader: AccessReader | null,
+  ): Promise<{ row: TicketRow; caller: Caller; timeline: TimelineRow[] }> {
+    const row = await this.get(id);
+    const timeline = await this.tickets.timeline(row.id);
+    const caller = this.callers.open(row);
+    if (reader === null || !seesCallerUnmasked(reader.principal.role)) {
+      return { row, caller: maskCaller(caller), timeline };
+    }
+    const fields = disclosedFields(caller);
+    if (fields.length > 0) await this.access.record(reader, { ticketId: row.id, fields });
+    return { row, caller, timeline };
+  }
+
+  /**
+   * 联系诉求人 — the caller's contact for the unit that handles the ticket (its lead unit), logged
+   * before it is returned. Another unit's ticket is not found; a confidential one is refused.
+   */
+  async contact(id: string, reader: AccessReader): Promise<{ row: TicketRow; caller: Caller }> {
+    const row = await this.get(id);
+    const { principal } = reader;
+    if (principal.role === 'unit_staff') {
+      switch (unitContact(row, principal.unitId)) {
+        case 'not-found':
+          throw ticketNotFound(id);
+        case 'confidential':
+          throw new ForbiddenError(
+            'INTAKE.CALLER_CONFIDENTIAL',
+            `The caller of ticket ${row.number} asked for confidential handling (保密): reach them through the 12345 hotline.`,
+          );
+        case 'disclose':
+          break;
+      }
+    }
+    const caller = this.callers.open(row);
+    const fields = disclosedFields(caller);
+    if (fields.length > 0) await this.access.record(reader, { ticketId: row.id, fields });
+    return { row, caller };
+  }
+
+  /** A stored ticket's caller, masked: for every response that does not need them in the clear. */
+  maskedCaller(row: TicketRow): Caller {
+    return this.callers.masked(row);
+  }
+
   search(query: TicketQuery): Promise<{ total: number; rows: TicketRow[] }> {
-    return this.tickets.search(query);
+    return this.tickets.search(query, query.phone ? this.callers.hashPhone(query.phone) : null);
   }
 
   ofResident(subject: string, page: { page: number; pageSize: number }) {
@@ -406,8 +469,8 @@ export class TicketService {
       categoryCode,
       urgency: command.urgency ?? suggestion.urgency.value,
       content: command.content,
-      callerName: command.caller.name ?? null,
-      callerPhone: command.caller.phone ?? null,
+      // Sealed here, in microseconds: the plain name and number are never stored.
+      ...this.callers.seal(command.caller),
       confidential: command.caller.confidential,
       districtCode: command.location.districtCode ?? null,
       streetCode: command.location.streetCode ?? null,

@@ -1,6 +1,6 @@
 import type { Prisma } from '../generated/prisma/client';
+import type { Caller } from '../privacy/caller-data.service';
 import type { ReferenceReadModel } from '../reference/reference-read-model';
-import { maskName, maskPhone } from './ticket.domain';
 import type { TicketRow, TimelineRow } from './ticket.repository';
 
 /** Names the views need from the reference read model. */
@@ -17,8 +17,11 @@ export function referenceNames(reference: ReferenceReadModel): ReferenceNames {
   };
 }
 
-/** A ticket as the 12345 center sees it; `masked` hides the caller from roles that do not need them. */
-export function ticketView(row: TicketRow, names: ReferenceNames, masked: boolean) {
+/**
+ * A ticket as the 12345 center sees it, with its caller as the route decided: masked for whoever
+ * does not need them, in the clear only where that read is logged (see privacy.policy.ts).
+ */
+export function ticketView(row: TicketRow, names: ReferenceNames, caller: Caller) {
   return {
     id: row.id,
     number: row.number,
@@ -28,11 +31,7 @@ export function ticketView(row: TicketRow, names: ReferenceNames, masked: boolea
     categoryName: row.categoryCode ? names.categoryName(row.categoryCode) : null,
     urgency: row.urgency,
     content: row.content,
-    caller: {
-      name: row.callerName && masked ? maskName(row.callerName) : row.callerName,
-      phone: row.callerPhone && masked ? maskPhone(row.callerPhone) : row.callerPhone,
-      confidential: row.confidential,
-    },
+    caller: { name: caller.name, phone: caller.phone, confidential: row.confidential },
     location: locationView(row),
     media: row.media,
     status: row.status,

@@ -1,5 +1,6 @@
 import { RedisConnection, type TokenClaims } from '@jsjb/platform';
 import { bearer } from '@jsjb/testing';
+import { CallerData } from '../../src/privacy/caller-data.service';
 import { type IntakeHarness, startIntakeHarness } from '../support/intake-harness';
 import { seedReference } from '../support/reference-seed';
 
@@ -69,8 +70,16 @@ describe('abuse control (Arts. 9, 37): throttling online requests, flagging call
     return res.body;
   }
 
+  /** A phone flag's subject is the number's keyed hash; an address is itself. */
+  const subjectOf = (phoneOrIp: string) =>
+    phoneOrIp.includes('.') || phoneOrIp.includes(':')
+      ? phoneOrIp
+      : h.sut.app.get(CallerData).hashPhone(phoneOrIp);
   const openFlags = (subject: string) =>
-    h.prisma.callerFlag.findMany({ where: { subject, status: 'open' }, orderBy: { firstAt: 'asc' } });
+    h.prisma.callerFlag.findMany({
+      where: { subject: subjectOf(subject), status: 'open' },
+      orderBy: { firstAt: 'asc' },
+    });
 
   it(
     'refuses a resident’s 4th submission from one phone within the hour with 429 and when to retry; an hour later it goes through',
@@ -179,7 +188,7 @@ describe('abuse control (Arts. 9, 37): throttling online requests, flagging call
         expect(item).toMatchObject({
           id: flagId,
           subjectKind: 'phone',
-          subject: phone,
+          subject: `${phone.slice(0, 3)}****${phone.slice(7)}`,
           reason: 'rate-phone',
           status: 'open',
           hits: 1,
@@ -204,7 +213,7 @@ describe('abuse control (Arts. 9, 37): throttling online requests, flagging call
 
         // A new hit after the review opens a new flag; the cleared one stays as it was.
         await call(phone, MATTERS[5] ?? '');
-        const flags = await h.prisma.callerFlag.findMany({ where: { subject: phone } });
+        const flags = await h.prisma.callerFlag.findMany({ where: { subject: subjectOf(phone) } });
         expect(flags.map((f) => f.status).sort()).toEqual(['cleared', 'open']);
       },
       TEST_TIMEOUT_MS,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DEFAULT_TIME_LIMITS, ticketDispatchedV1, ticketReceivedV1, URGENCY_CLASSES } from '@jsjb/contracts';
 import { waitFor } from '@jsjb/testing';
 import { DEVELOPMENT_OPEN311_KEY } from '../../src/open311/open311.config';
+import { CallerData } from '../../src/privacy/caller-data.service';
 import { formatDuration, formatOpen311DateTime, type Open311Format } from '../../src/open311/open311.domain';
 import type { Open311DocumentKind, Open311Documents } from '../../src/open311/open311.schemas';
 import { createOpen311Validator } from '../../src/open311/open311.validator';
@@ -389,14 +390,16 @@ describe('Open311 GeoReport v2 at /open311/v2', () => {
           status: 'forwarded',
           requestType: 'help',
           categoryCode: 'city.facility.manhole',
-          callerName: '王小明',
-          callerPhone: '13812345678',
+          // Stored sealed, never plain.
+          callerName: null,
+          callerPhone: null,
           address: '朝阳区安贞西里三区北门',
           lat: Number(point.lat),
           lng: Number(point.long),
           media: ['https://media.example.cn/manhole.jpg'],
           clientIp: null,
         });
+        expect(h.sut.app.get(CallerData).open(ticket)).toEqual({ name: '王小明', phone: '13812345678' });
 
         const received = await h.event('ticket.received.v1', ticket.id);
         expect(ticketReceivedV1.schema.parse(received.data)).toMatchObject({

@@ -58,7 +58,8 @@ describe('intake tickets: 受理, triage, search, resident view', () => {
         channel: 'hotline',
         status: 'forwarded',
         operatorId: 'operator-7',
-        caller: { name: '王女士', phone: '13812345678', confidential: false },
+        // The operator typed the caller in: the answer does not echo them in the clear.
+        caller: { name: '王**', phone: '138****5678', confidential: false },
         categoryName: expect.any(String),
       });
       // GCJ-02 in, WGS-84 stored, the source kept.
@@ -433,9 +434,12 @@ describe('intake tickets: 受理, triage, search, resident view', () => {
         const none = await h.http('GET', `/tickets?phone=${phone}&status=answered`, operator);
         expect(none.body['total']).toBe(0);
 
-        const masked = await h.http('GET', `/tickets?phone=${phone}`, manager);
-        const items = masked.body['items'] as Json[];
-        expect(items[0]?.['caller']).toEqual({ name: '赵**', phone: '139****7777', confidential: false });
+        // Lists are masked for every role: one ticket's caller is one logged read away.
+        for (const reader of [manager, operator]) {
+          const masked = await h.http('GET', `/tickets?phone=${phone}`, reader);
+          const items = masked.body['items'] as Json[];
+          expect(items[0]?.['caller']).toEqual({ name: '赵**', phone: '139****7777', confidential: false });
+        }
       },
       TEST_TIMEOUT_MS,
     );
@@ -538,6 +542,9 @@ describe('intake tickets: 受理, triage, search, resident view', () => {
           '/resident/tickets/{id}',
           '/duplicate-suggestions',
           '/caller-flags',
+          '/caller-flags/{id}',
+          '/tickets/{id}/contact',
+          '/personal-data-access',
           '/reference/status',
         ]),
       );
