@@ -1,7 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PlatformError } from '../errors/platform.error';
-import { RedisConnection } from '../redis/redis';
+import { RedisConnection, RedisScript } from '../redis/redis';
 import type { RateLimitHit, RateWindow, WindowReading } from './sliding-window';
 
 /**
@@ -14,7 +14,7 @@ import type { RateLimitHit, RateWindow, WindowReading } from './sliding-window';
  * Returns: refused (1/0), then per window: count before, wait (ms), oldest time (ms, -1: empty),
  *          first refusal (1/0).
  */
-const HIT_SCRIPT = `
+const HIT = new RedisScript(`
 local now = tonumber(ARGV[1])
 local member = ARGV[2]
 local enforce = ARGV[3] == '1'
@@ -55,8 +55,7 @@ for i = 1, n do
   redis.call('PEXPIRE', KEYS[2 * i - 1], ARGV[3 + 2 * i])
 end
 return out
-`;
-const HIT_SHA = createHash('sha1').update(HIT_SCRIPT).digest('hex');
+`);
 
 export interface HitOptions {
   /** The request's time (the service's Clock, so tests can move it). */
@@ -86,23 +85,15 @@ export class RateLimiter {
       options.enforce === false ? '0' : '1',
       ...windows.flatMap((w) => [String(w.limit ?? 0), String(Math.max(1, Math.round(w.windowMs)))]),
     ];
-    const raw = await this.withTimeout(this.run(keys, args), options.timeoutMs ?? 250);
+    const raw = (await this.withTimeout(
+      HIT.run(this.redis.client, keys, args),
+      options.timeoutMs ?? 250,
+    )) as number[];
     const readings: WindowReading[] = windows.map((_, i) => {
       const [count = 0, waitMs = 0, oldest = -1, first = 0] = raw.slice(1 + 4 * i, 5 + 4 * i);
       return { count, waitMs, oldestAt: oldest < 0 ? null : oldest, firstRefusal: first === 1 };
     });
     return { refused: raw[0] === 1, windows: readings };
-  }
-
-  /** EVALSHA, loading the script once per Redis (after a restart or failover it is gone again). */
-  private async run(keys: string[], args: string[]): Promise<number[]> {
-    const client = this.redis.client;
-    try {
-      return (await client.evalsha(HIT_SHA, keys.length, ...keys, ...args)) as number[];
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return (await client.eval(HIT_SCRIPT, keys.length, ...keys, ...args)) as number[];
-    }
   }
 
   private async withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
