@@ -8,6 +8,7 @@ import { SqlPoolModule } from './database/sql-pool';
 import { DuplicateReviewModule } from './duplicates/duplicate-review.module';
 import { Open311Module } from './open311/open311.module';
 import { ReferenceModule } from './reference/reference.module';
+import { ResidentAuthModule } from './resident-auth/resident-auth.module';
 import { STATUS_EVENT_TYPES, StatusModule } from './status/status.module';
 import { TicketsModule } from './tickets/tickets.module';
 
@@ -40,6 +41,7 @@ export class AppModule {
         DuplicateReviewModule,
         StatusModule,
         Open311Module,
+        ResidentAuthModule,
       ],
     };
   }
