@@ -9,6 +9,7 @@ import { DuplicateReviewModule } from './duplicates/duplicate-review.module';
 import { Open311Module } from './open311/open311.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { ReferenceModule } from './reference/reference.module';
+import { ResidentAuthModule } from './resident-auth/resident-auth.module';
 import { STATUS_EVENT_TYPES, StatusModule } from './status/status.module';
 import { TicketsModule } from './tickets/tickets.module';
 import { INTAKE_PERMISSIONS } from './permissions';
@@ -43,6 +44,7 @@ export class AppModule {
         DuplicateReviewModule,
         StatusModule,
         Open311Module,
+        ResidentAuthModule,
       ],
     };
   }

@@ -5,6 +5,7 @@ import { abuseConfigShape } from './abuse/abuse.config';
 import { duplicatesConfigShape } from './duplicates/duplicates.config';
 import { checkOpen311Config, open311ConfigShape } from './open311/open311.config';
 import { checkPrivacyConfig, privacyConfigShape } from './privacy/privacy.config';
+import { checkResidentAuthConfig, residentAuthConfigShape } from './resident-auth/resident-auth.config';
 
 /** The intake service's configuration: the platform's and the event backbone's variables, defaults for this service. */
 export const intakeConfigSchema = baseConfigSchema
@@ -13,6 +14,7 @@ export const intakeConfigSchema = baseConfigSchema
   .extend(abuseConfigShape)
   .extend(open311ConfigShape)
   .extend(privacyConfigShape)
+  .extend(residentAuthConfigShape)
   .extend({
     PORT: baseConfigSchema.shape.PORT.default(3001),
     /** A ticket is at most 4,000 characters of text and media references: bigger bodies are refused with 413. */
@@ -28,6 +30,7 @@ export const intakeConfigSchema = baseConfigSchema
   .superRefine((config, ctx) => {
     checkOpen311Config(config, ctx);
     checkPrivacyConfig(config, ctx);
+    checkResidentAuthConfig(config, ctx);
   });
 
 export type IntakeConfig = z.infer<typeof intakeConfigSchema>;

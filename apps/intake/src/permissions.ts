@@ -25,7 +25,13 @@ export const INTAKE_PERMISSIONS = definePermissions({
   'GET /reference/status': { roles: ['operator', 'admin'] },
   // The append-only log of unmasked reads of personal data.
   'GET /personal-data-access': { roles: ['admin'] },
-  // Residents: their own tickets only (the token's subject).
+  // Residents log in with a one-time SMS code, then see their own tickets only (the token's subject).
+  'POST /auth/resident/code': {
+    public: 'a resident asks for a login code (rate-limited per phone and address)',
+  },
+  'POST /auth/resident/token': {
+    public: 'a resident trades the code for a token (rate-limited, 5 tries a code)',
+  },
   'POST /resident/tickets': { roles: ['resident'] },
   'GET /resident/tickets': { roles: ['resident'] },
   'GET /resident/tickets/:id': { roles: ['resident'] },

@@ -10,6 +10,8 @@ import { pinoParams } from './logging/logging';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsRegistry } from './metrics/metrics';
 import { PERMISSIONS, PLATFORM_CONFIG, SERVICE_NAME } from './platform.tokens';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { RateLimiter } from './rate-limit/rate-limiter';
 import { Clock } from './time/clock';
 
 export interface PlatformModuleOptions {
@@ -19,7 +21,10 @@ export interface PlatformModuleOptions {
   permissions: PermissionMap;
 }
 
-/** Configuration, logging, metrics, health and bearer-token auth for a service: imported once by its AppModule. */
+/**
+ * Configuration, logging, metrics, health, bearer-token auth and route rate limits for a service:
+ * imported once by its AppModule, next to RedisModule (the rate limits count in Redis).
+ */
 @Module({})
 export class PlatformModule {
   static forRoot(options: PlatformModuleOptions): DynamicModule {
@@ -31,13 +36,17 @@ export class PlatformModule {
       providers: [
         { provide: PLATFORM_CONFIG, useValue: options.config },
         { provide: PERMISSIONS, useValue: { ...PLATFORM_PERMISSIONS, ...options.permissions } },
+        // Global guards run in this order: a client over its limit is refused before its token is read.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
+        // Counts in Redis: every service imports RedisModule too (boot fails without it).
+        RateLimiter,
         Clock,
         { provide: SERVICE_NAME, useValue: options.service },
         { provide: ReadinessRegistry, useValue: new ReadinessRegistry() },
         { provide: MetricsRegistry, useValue: new MetricsRegistry(options.service) },
       ],
-      exports: [PLATFORM_CONFIG, SERVICE_NAME, ReadinessRegistry, MetricsRegistry, Clock],
+      exports: [PLATFORM_CONFIG, SERVICE_NAME, ReadinessRegistry, MetricsRegistry, Clock, RateLimiter],
     };
   }
 }

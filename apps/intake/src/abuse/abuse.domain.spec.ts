@@ -4,8 +4,6 @@ import {
   type CounterReading,
   decideScreening,
   flagSubject,
-  ipSubject,
-  retryAfterSeconds,
   screenSubjects,
 } from './abuse.domain';
 
@@ -30,27 +28,6 @@ function reading(overrides: Partial<CounterReading> = {}): CounterReading {
     ...overrides,
   };
 }
-
-describe('ipSubject', () => {
-  it('keeps IPv4, also when IPv4-mapped', () => {
-    expect(ipSubject('203.0.113.7')).toBe('203.0.113.7');
-    expect(ipSubject('::ffff:203.0.113.7')).toBe('203.0.113.7');
-  });
-
-  it('counts IPv6 by its /64, however the address is written', () => {
-    expect(ipSubject('2001:db8:85a3:0042:1000:8a2e:0370:7334')).toBe('2001:db8:85a3:42::/64');
-    expect(ipSubject('2001:DB8:85A3:42::1')).toBe('2001:db8:85a3:42::/64');
-    expect(ipSubject('2001:db8::1')).toBe('2001:db8:0:0::/64');
-    expect(ipSubject('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
-  });
-
-  it('refuses what is not an address', () => {
-    expect(ipSubject('300.1.1.1')).toBeNull();
-    expect(ipSubject('not-an-ip')).toBeNull();
-    expect(ipSubject('1::2::3')).toBeNull();
-    expect(ipSubject('1:2:3:4:5:6:7:8:9')).toBeNull();
-  });
-});
 
 describe('contentHash', () => {
   it('is the same for the same words with other punctuation, digits or formulas', () => {
@@ -174,14 +151,5 @@ describe('decideScreening', () => {
       flags: ['rate-phone'],
       recordNow: [],
     });
-  });
-});
-
-describe('retryAfterSeconds', () => {
-  it('rounds up to whole seconds, at least one', () => {
-    expect(retryAfterSeconds(1)).toBe(1);
-    expect(retryAfterSeconds(1000)).toBe(1);
-    expect(retryAfterSeconds(1001)).toBe(2);
-    expect(retryAfterSeconds(0)).toBe(1);
   });
 });

@@ -7,6 +7,7 @@ import { AbuseCounterRepository } from './abuse-counter.repository';
 import type { AbuseConfig } from './abuse.config';
 import {
   type AbuseLimits,
+  type CounterReading,
   decideScreening,
   type FlagReason,
   flagSubject,
@@ -132,23 +133,13 @@ export class AbuseService {
   }
 
   /** The counters, or null (logged) when Redis fails or is slower than the timeout: fail open. */
-  private async read(subjects: ScreenSubjects, at: Date) {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<null>((resolve) => {
-      timer = setTimeout(() => resolve(null), this.timeoutMs);
-    });
+  private async read(subjects: ScreenSubjects, at: Date): Promise<CounterReading | null> {
     try {
-      const reading = await Promise.race([this.counters.screen(subjects, this.limits, at), timeout]);
-      if (reading === null) {
-        this.logger.warn(`abuse counters did not answer within ${this.timeoutMs} ms: request not screened`);
-      }
-      return reading;
+      return await this.counters.screen(subjects, this.limits, at, this.timeoutMs);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       this.logger.warn(`abuse counters failed (${reason}): request not screened`);
       return null;
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

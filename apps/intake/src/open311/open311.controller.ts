@@ -9,7 +9,7 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-
+import { RateLimit } from '@jsjb/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Open311Format, parseOpen311Format, splitOpen311Resource } from './open311.domain';
 import { Open311Exception, OversizeForm } from './open311.errors';
@@ -40,9 +40,11 @@ const ERRORS = {
  * Open311 GeoReport v2 (wiki.open311.org/GeoReport_v2) — the standard interface through which
  * city apps and third-party clients (市民 App、第三方平台) list services and submit and follow
  * requests. Public routes: POST requests checks the client's api_key itself; reads need none.
- * Every resource comes as `.json` or `.xml`; errors too, in the specification's format.
+ * Every resource comes as `.json` or `.xml`; errors too, in the specification's format. All routes
+ * share one budget per client address (RATE_LIMIT_PUBLIC_PER_MINUTE; 429 with Retry-After).
  */
 @ApiTags('open311')
+@RateLimit('open311')
 @UseFilters(Open311ExceptionFilter)
 @Controller('open311/v2')
 export class Open311Controller {
@@ -98,7 +100,7 @@ export class Open311Controller {
   @ApiOperation({
     summary: '提交诉求 — POST a service request: a ticket of the open311 channel, its number at once',
     description:
-      'An `application/x-www-form-urlencoded` form with `api_key`. 403 without a valid key; 400 without service_code, location (lat+long, address_string or address_id) or description, or with a bad field; 404 for an unknown service_code or jurisdiction_id; 413 over the body limit; 429 when the caller’s phone is over its rate limit.',
+      'An `application/x-www-form-urlencoded` form with `api_key`. 403 without a valid key; 400 without service_code, location (lat+long, address_string or address_id) or description, or with a bad field; 404 for an unknown service_code or jurisdiction_id; 413 over the body limit; 429 when the caller’s phone or the client address is over its rate limit.',
   })
   @ApiParam(FORMAT_PARAM)
   @ApiConsumes(FORM)

@@ -71,12 +71,8 @@ function formatOf(url: string): 'json' | 'xml' {
   return splitOpen311Resource(segment)?.format ?? 'json';
 }
 
-/** The rate limiter says `retry after N s` in its error: HTTP clients read it from Retry-After. */
+/** When to try again (a 429 of a rate limit): HTTP clients read it from Retry-After. */
 function retryAfterSeconds(exception: unknown): number | null {
-  if (!(exception instanceof AppError) || exception.status !== 429) return null;
-  for (const e of exception.errors) {
-    const match = /retry after (\d+) s/.exec(e.message);
-    if (match?.[1]) return Number(match[1]);
-  }
-  return null;
+  if (!(exception instanceof AppError) || exception.retryAfterSeconds === undefined) return null;
+  return Math.max(0, Math.ceil(exception.retryAfterSeconds));
 }

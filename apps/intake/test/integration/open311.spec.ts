@@ -46,6 +46,8 @@ describe('Open311 GeoReport v2 at /open311/v2', () => {
       HTTP_BODY_LIMIT_BYTES: String(BODY_LIMIT),
       DUPLICATE_AUTO_MERGE: 'true',
       ABUSE_PHONE_LIMIT: String(PHONE_LIMIT),
+      // Every call comes from 127.0.0.1: the per-address limit has its own spec (rate-limit.spec.ts).
+      RATE_LIMIT_PUBLIC_PER_MINUTE: '100000',
     });
     await seedReference(h);
   }, TEST_TIMEOUT_MS);

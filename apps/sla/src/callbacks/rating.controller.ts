@@ -1,15 +1,17 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiZodBody, parseOrThrow } from '@jsjb/platform';
+import { ApiZodBody, parseOrThrow, RateLimit } from '@jsjb/platform';
 import { ratingSchema } from './callback.dto';
 import { RATING_EXAMPLES } from './callback.examples';
 import { CallbackService } from './callback.service';
 
 /**
  * The resident's rating through the link sent when the callback opened. No bearer token: the
- * link's signature is the credential (401 RATING.LINK_INVALID, 410 RATING.LINK_EXPIRED).
+ * link's signature is the credential (401 RATING.LINK_INVALID, 410 RATING.LINK_EXPIRED). Rate-limited
+ * per client address (RATE_LIMIT_PUBLIC_PER_MINUTE; 429 HTTP.RATE_LIMITED with Retry-After).
  */
 @ApiTags('ratings')
+@RateLimit('rating-link')
 @Controller('ratings')
 export class RatingController {
   constructor(private readonly callbacks: CallbackService) {}

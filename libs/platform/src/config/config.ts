@@ -50,6 +50,10 @@ export const baseConfigSchema = z.object({
         .filter((o) => o !== ''),
     )
     .pipe(z.array(z.url({ protocol: /^https?$/ }))),
+  /** Requests per client address per minute on public routes marked @RateLimit without a limit of their own. */
+  RATE_LIMIT_PUBLIC_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** Longest wait (ms) for the rate-limit counters; past it (or with Redis down) the request goes through, logged. */
+  RATE_LIMIT_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).default(250),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   READINESS_TIMEOUT_MS: z.coerce.number().int().min(50).default(2000),
   /** HS256 key of bearer tokens. The development default is refused in production. */

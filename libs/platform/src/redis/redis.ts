@@ -6,6 +6,7 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { BaseConfig } from '../config/config';
 import { PlatformError } from '../errors/platform.error';
@@ -30,6 +31,27 @@ export function createRedis(
     connectTimeout: 5000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 5000),
   });
+}
+
+/**
+ * A Lua script run atomically by Redis: EVALSHA, loading the script once per Redis (after a restart
+ * or failover it is gone again). Keys are prefixed by the client like any other.
+ */
+export class RedisScript {
+  private readonly sha: string;
+
+  constructor(private readonly source: string) {
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  async run(client: Redis, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+    try {
+      return await client.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return client.eval(this.source, keys.length, ...keys, ...args);
+    }
+  }
 }
 
 /** The service's Redis connection: connected at boot (boot fails without it), closed on shutdown. */
