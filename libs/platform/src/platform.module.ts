@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
 import type { BaseConfig } from './config/config';
 import { HealthController } from './health/health.controller';
@@ -16,14 +17,17 @@ export interface PlatformModuleOptions {
   config: BaseConfig;
 }
 
-/** Configuration, logging, metrics, health and bearer-token auth for a service: imported once by its AppModule. */
+/**
+ * Configuration, logging, metrics, health, bearer-token auth and the audit trail for a service:
+ * imported once by its AppModule (next to DatabaseModule, whose client the audit trail writes with).
+ */
 @Module({})
 export class PlatformModule {
   static forRoot(options: PlatformModuleOptions): DynamicModule {
     return {
       module: PlatformModule,
       global: true,
-      imports: [LoggerModule.forRoot(pinoParams(options.service, options.config))],
+      imports: [LoggerModule.forRoot(pinoParams(options.service, options.config)), AuditModule],
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: PLATFORM_CONFIG, useValue: options.config },

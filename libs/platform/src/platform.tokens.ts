@@ -7,3 +7,5 @@ export const SERVICE_NAME = Symbol.for('jsjb.platform.service-name');
  * createApp calls each; runService starts them before serving HTTP.
  */
 export const APP_CONNECTORS = Symbol.for('jsjb.platform.app-connectors');
+/** DI token of the service's database client (its PrismaService) as a PrismaClientLike: raw SQL. */
+export const DATABASE_CLIENT = Symbol.for('jsjb.platform.database-client');
