@@ -5,3 +5,4 @@ export * from './schema-drift';
 export * from './service-suite';
 export * from './bench';
 export * from './auth';
+export * from './append-only';

@@ -19,6 +19,7 @@ import {
   parseOrThrow,
   type Principal,
   Roles,
+  SkipAudit,
   uuidParam,
 } from '@jsjb/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -160,6 +161,7 @@ export class ClassifyController {
   @Post()
   @HttpCode(200)
   @Roles('operator', 'dispatcher')
+  @SkipAudit() // a suggestion computed from the text while the operator types: nothing changes
   @ApiOperation({ summary: 'Suggest request type, category and urgency for a text, with confidences' })
   @ApiZodBody(classifySchema, undefined, CLASSIFY_EXAMPLES)
   classify(@Body() body: unknown) {

@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, ConflictError, ForbiddenError, PLATFORM_CONFIG, type Principal } from '@jsjb/platform';
+import {
+  auditNote,
+  Clock,
+  ConflictError,
+  ForbiddenError,
+  PLATFORM_CONFIG,
+  type Principal,
+} from '@jsjb/platform';
 import type { SlaConfig } from '../config';
 import { PrismaService } from '../database/prisma.service';
 import { UnitDirectory } from '../units/unit-directory.service';
@@ -197,6 +204,7 @@ export class AssessmentFigures {
 
   /** A manager rules a ticket malicious or unreasonable: every order of it leaves the counters. */
   async rule(principal: Principal, body: ExclusionBody) {
+    auditNote({ resourceIds: { ticketId: body.ticketId } });
     return this.prisma.$transaction(async (tx) => {
       await this.repository.lockTicket(tx, body.ticketId);
       const orders = await this.repository.lockTicketOrders(tx, body.ticketId);
@@ -212,6 +220,10 @@ export class AssessmentFigures {
         }
       }
       const existing = await this.repository.ticketExclusion(tx, body.ticketId);
+      auditNote({
+        before: { exclusionReason: existing?.reason ?? null, orders: orders.length },
+        after: { exclusionReason: body.reason },
+      });
       if (existing && existing.reason !== body.reason) {
         throw new ConflictError(
           'SLA.ALREADY_EXCLUDED',
