@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
 import { PLATFORM_PERMISSIONS, type PermissionMap } from './auth/permissions';
 import type { BaseConfig } from './config/config';
@@ -22,8 +23,9 @@ export interface PlatformModuleOptions {
 }
 
 /**
- * Configuration, logging, metrics, health, bearer-token auth and route rate limits for a service:
- * imported once by its AppModule, next to RedisModule (the rate limits count in Redis).
+ * Configuration, logging, metrics, health, bearer-token auth, route rate limits and the audit trail
+ * for a service: imported once by its AppModule, next to RedisModule (the rate limits count in Redis)
+ * and DatabaseModule (whose client the audit trail writes with).
  */
 @Module({})
 export class PlatformModule {
@@ -31,7 +33,11 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       global: true,
-      imports: [DiscoveryModule, LoggerModule.forRoot(pinoParams(options.service, options.config))],
+      imports: [
+        DiscoveryModule,
+        LoggerModule.forRoot(pinoParams(options.service, options.config)),
+        AuditModule,
+      ],
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: PLATFORM_CONFIG, useValue: options.config },

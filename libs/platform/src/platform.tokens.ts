@@ -9,3 +9,5 @@ export const SERVICE_NAME = Symbol.for('jsjb.platform.service-name');
 export const APP_CONNECTORS = Symbol.for('jsjb.platform.app-connectors');
 /** DI token of the service's permission map merged with the platform's (see auth/permissions.ts). */
 export const PERMISSIONS = Symbol.for('jsjb.platform.permissions');
+/** DI token of the service's database client (its PrismaService) as a PrismaClientLike: raw SQL. */
+export const DATABASE_CLIENT = Symbol.for('jsjb.platform.database-client');

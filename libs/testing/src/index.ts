@@ -6,3 +6,4 @@ export * from './service-suite';
 export * from './bench';
 export * from './auth';
 export * from './role-matrix';
+export * from './append-only';

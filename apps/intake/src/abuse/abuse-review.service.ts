@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, ConflictError, NotFoundError } from '@jsjb/platform';
+import { Clock, ConflictError, ipSubject, NotFoundError } from '@jsjb/platform';
 import type { AccessReader } from '../privacy/access-reader';
 import { CallerData } from '../privacy/caller-data.service';
 import { PersonalDataAccessService } from '../privacy/personal-data-access.service';
 import { seesCallerUnmasked } from '../privacy/privacy.policy';
 import { maskPhone, normalizePhone } from '../tickets/ticket.domain';
-import { type CallerFlagStatus, type FlagReason, ipSubject, type SubjectKind } from './abuse.domain';
+import { type CallerFlagStatus, type FlagReason, type SubjectKind } from './abuse.domain';
 import { AbuseRepository, type CallerFlagRow } from './abuse.repository';
 import type { CallerFlagQuery, ReviewBody } from './abuse.dto';
 

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DEFAULT_TIME_LIMITS, URGENCY_CLASSES } from '@jsjb/contracts';
-import { Clock, PLATFORM_CONFIG } from '@jsjb/platform';
+import { auditNote, Clock, PLATFORM_CONFIG } from '@jsjb/platform';
 import type { IntakeConfig } from '../config';
 import { ReferenceReadModel } from '../reference/reference-read-model';
 import { normalizePhone, TICKET_STATUSES } from '../tickets/ticket.domain';
@@ -93,7 +93,11 @@ export class Open311Service {
         }),
         isApiKeyValid: (key) => {
           const client = this.clientOf(key);
-          if (client) clientOfKey.set(key, client);
+          if (client) {
+            clientOfKey.set(key, client);
+            // The audit trail's actor of this public route, also when the rest of the form is refused.
+            auditNote({ actor: { subject: client.clientId, role: 'open311_client' } });
+          }
           return client !== null;
         },
       }),
@@ -101,6 +105,7 @@ export class Open311Service {
     const client = clientOfKey.get(command.apiKey);
     if (!client) throw Open311Exception.of(403, 'api_key is not valid');
     const { ticket } = await this.tickets.create(this.ticketOf(command, client));
+    auditNote({ resourceIds: { id: ticket.id }, after: { number: ticket.number, status: ticket.status } });
     const forwarded = ticket.status === 'forwarded';
     return toOpen311RequestCreated({
       number: ticket.number,

@@ -6,6 +6,7 @@ import {
   CurrentPrincipal,
   parseOrThrow,
   type Principal,
+  SkipAudit,
   uuidParam,
 } from '@jsjb/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -176,6 +177,7 @@ export class ClassifyController {
 
   @Post()
   @HttpCode(200)
+  @SkipAudit() // a suggestion computed from the text while the operator types: nothing changes
   @ApiOperation({ summary: 'Suggest request type, category and urgency for a text, with confidences' })
   @ApiZodBody(classifySchema, undefined, CLASSIFY_EXAMPLES)
   classify(@Body() body: unknown) {

@@ -10,6 +10,7 @@ import {
 import { Outbox, type OutboxRow } from '@jsjb/messaging';
 import {
   AppError,
+  auditNote,
   Clock,
   ConflictError,
   type FieldError,
@@ -213,6 +214,7 @@ export class TicketService {
     return this.tickets.transaction(async (tx) => {
       const row = await this.tickets.lock(tx, id);
       if (!row) throw ticketNotFound(id);
+      auditNote({ before: { status: row.status, categoryCode: row.categoryCode, urgency: row.urgency } });
       if (!canTriage(row.status as TicketStatus)) {
         throw new ConflictError(
           'TICKET.ALREADY_TRIAGED',
@@ -230,6 +232,7 @@ export class TicketService {
     return this.tickets.transaction(async (tx) => {
       const row = await this.tickets.lock(tx, ticketId);
       if (!row) throw ticketNotFound(ticketId);
+      auditNote({ resourceIds: { ticketId: row.id }, before: { status: row.status } });
       if (!canTriage(row.status as TicketStatus)) {
         throw new ConflictError(
           'TICKET.ALREADY_TRIAGED',

@@ -9,7 +9,14 @@ import {
   type TicketReopenedV1,
 } from '@jsjb/contracts';
 import { Outbox } from '@jsjb/messaging';
-import { Clock, ConflictError, NotFoundError, type Principal, UnprocessableError } from '@jsjb/platform';
+import {
+  auditNote,
+  Clock,
+  ConflictError,
+  NotFoundError,
+  type Principal,
+  UnprocessableError,
+} from '@jsjb/platform';
 import { ReferenceStore } from '../reference/reference-data';
 import { OPEN_STATUSES } from '../workflow/assignment.domain';
 import type { UnitAssignment } from './dispatch.domain';
@@ -184,6 +191,7 @@ export class DispatcherService {
         throw new ConflictError('TICKET.NOTHING_OPEN', 'No assignment of the current cycle is open.');
       }
       const openLead = open.find((a) => a.role === 'lead');
+      auditNote({ before: { status: ticket.status, leadUnitId: openLead?.unitId ?? null } });
       if (openLead?.unitId === body.leadUnitId) {
         throw new UnprocessableError('REDISPATCH.SAME_LEAD', 'The ticket is already with this lead unit.', [
           { field: 'leadUnitId', code: 'same_lead', message: `${body.leadUnitId} already leads the ticket` },
@@ -290,6 +298,13 @@ export class DispatcherService {
   private async queued(tx: Tx, ticketId: string): Promise<LockedTicket> {
     const ticket = await this.repository.lockTicket(tx, ticketId);
     if (!ticket) throw ticketNotFound(ticketId);
+    auditNote({
+      before: {
+        status: ticket.status,
+        categoryCode: ticket.categoryCode,
+        manualReason: ticket.manual?.reason ?? null,
+      },
+    });
     if (ticket.status !== 'manual' || !ticket.manual || ticket.manual.resolvedAt !== null) {
       throw new ConflictError(
         'DISPATCH.NOT_IN_QUEUE',

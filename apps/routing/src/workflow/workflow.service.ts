@@ -4,6 +4,7 @@ import { DEFAULT_TIME_LIMITS, type EventType, URGENCY_CLASSES } from '@jsjb/cont
 import { Outbox } from '@jsjb/messaging';
 import {
   type AppError,
+  auditNote,
   Clock,
   ConflictError,
   ForbiddenError,
@@ -515,6 +516,7 @@ export class WorkflowService {
       const assignment = await this.repository.lockAssignment(tx, extension.assignmentId);
       if (!assignment) throw notFound(extension.assignmentId);
       const now = this.clock.now();
+      auditNote({ before: { dueAt: assignment.dueAt?.toISOString() ?? null } });
       await this.decide(tx, assignment, 'decide-extension', now);
       const newDueAt =
         body.decision === 'approved'
@@ -609,6 +611,8 @@ export class WorkflowService {
 
   /** Asks the state machine; a refusal becomes a 403 (who) or 409 (state) with the machine's code. */
   private async decide(tx: Tx, assignment: AssignmentRow, action: AssignmentAction, now: Date) {
+    const ids = { assignmentId: assignment.id, ticketId: assignment.ticketId };
+    auditNote({ resourceIds: ids, before: { assignmentStatus: assignment.status } });
     const state: AssignmentState = {
       role: assignment.role,
       status: assignment.status,
@@ -628,6 +632,7 @@ export class WorkflowService {
         : new ConflictError(result.code, result.message);
       throw error;
     }
+    auditNote({ after: { assignmentStatus: result.status } });
     return { status: result.status, disputedFrom: result.disputedFrom };
   }
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  auditNote,
   Clock,
   ConflictError,
   ForbiddenError,
@@ -203,6 +204,7 @@ export class AssessmentFigures {
 
   /** A manager rules a ticket malicious or unreasonable: every order of it leaves the counters. */
   async rule(principal: Principal, body: ExclusionBody) {
+    auditNote({ resourceIds: { ticketId: body.ticketId } });
     return this.prisma.$transaction(async (tx) => {
       await this.repository.lockTicket(tx, body.ticketId);
       const orders = await this.repository.lockTicketOrders(tx, body.ticketId);
@@ -216,6 +218,10 @@ export class AssessmentFigures {
         }
       }
       const existing = await this.repository.ticketExclusion(tx, body.ticketId);
+      auditNote({
+        before: { exclusionReason: existing?.reason ?? null, orders: orders.length },
+        after: { exclusionReason: body.reason },
+      });
       if (existing && existing.reason !== body.reason) {
         throw new ConflictError(
           'SLA.ALREADY_EXCLUDED',

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import {
   AppError,
+  auditNote,
   Clock,
   MetricsRegistry,
   NotFoundError,
@@ -373,6 +374,7 @@ export class CalendarService implements OnApplicationBootstrap, OnModuleDestroy 
       const loaded = await this.yearLoaded(tx, calendarId, year);
       const table = await this.repository.tableKind(tx, calendarId, date);
       const previous = await this.repository.override(tx, calendarId, date);
+      auditNote({ before: { overrideKind: previous?.kind ?? null }, after: { overrideKind: input.kind } });
       const changed =
         loaded && overrideChanges(date, table, previous?.kind ?? null, input.kind) ? [date] : [];
       await this.repository.upsertOverride(tx, {
@@ -426,6 +428,7 @@ export class CalendarService implements OnApplicationBootstrap, OnModuleDestroy 
           `Calendar ${calendarId} has no override on ${date}.`,
         );
       }
+      auditNote({ before: { overrideKind: previous.kind }, after: { overrideKind: null } });
       const loaded = await this.yearLoaded(tx, calendarId, year);
       const table = await this.repository.tableKind(tx, calendarId, date);
       const changed = loaded && overrideChanges(date, table, previous.kind, null) ? [date] : [];

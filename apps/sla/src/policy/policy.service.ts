@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { AppError, Clock } from '@jsjb/platform';
+import { AppError, auditNote, Clock } from '@jsjb/platform';
 import {
   DEFAULT_POLICY_EFFECTIVE_FROM,
   DEFAULT_POLICY_VERSION,
@@ -85,6 +85,7 @@ export class PolicyService implements OnModuleInit {
     await this.reload();
     if (this.stored.some((s) => s.version === input.version)) throw versionTaken(input.version);
     const effectiveFrom = new Date(input.effectiveFrom);
+    auditNote({ before: { versionInForce: this.history.at(effectiveFrom)?.version ?? null } });
     if (effectiveFrom.getTime() < this.clock.now().getTime() - 60_000)
       throw new AppError(
         'SLA.POLICY_IN_THE_PAST',

@@ -21,6 +21,7 @@ describe('JWT verification', () => {
       role: 'unit_staff',
       unitId: 'street-1',
       districtCode: null,
+      streetCode: null,
     });
   });
 

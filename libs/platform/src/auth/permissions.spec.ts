@@ -1,7 +1,10 @@
 import { Controller, Get, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { postgresUrl, redisUrl, testPrismaService } from '../../test/support';
 import { baseConfigSchema, loadConfig } from '../config/config';
+import { DatabaseModule } from '../database/prisma';
+import { RedisModule } from '../redis/redis';
 import { PlatformModule } from '../platform.module';
 import { bindPermissions, controllerRoutes, definePermissions, type PermissionMap } from './permissions';
 
@@ -70,13 +73,17 @@ describe('permission map', () => {
       LOG_LEVEL: 'silent',
       NODE_ENV: 'test',
       PORT: '0',
-      DATABASE_URL: 'postgresql://unused@127.0.0.1:1/unused',
-      REDIS_URL: 'redis://127.0.0.1:1',
+      DATABASE_URL: postgresUrl,
+      REDIS_URL: redisUrl,
     });
 
     async function boot(permissions: PermissionMap): Promise<void> {
       @Module({
-        imports: [PlatformModule.forRoot({ service: 'test', config, permissions })],
+        imports: [
+          PlatformModule.forRoot({ service: 'test', config, permissions }),
+          DatabaseModule.forRoot(testPrismaService(postgresUrl)),
+          RedisModule.forRoot(),
+        ],
         controllers: [ThingController],
       })
       class TestModule {}

@@ -31,11 +31,12 @@ export function definePermissions<const M extends PermissionMap>(map: M): M {
 
 const ROUTE_KEY = /^(GET|POST|PUT|PATCH|DELETE) \/[^\s]*$/;
 
-/** The routes every service gets from the platform (probes and metrics). */
+/** The routes every service gets from the platform (probes, metrics, the audit trail). */
 export const PLATFORM_PERMISSIONS = definePermissions({
   'GET /healthz': { public: 'liveness probe' },
   'GET /readyz': { public: 'readiness probe' },
   'GET /metrics': { public: 'Prometheus scrape; keep it on the cluster network' },
+  'GET /audit': { roles: ['admin'] },
 });
 
 const METHODS: Partial<Record<RequestMethod, string>> = {

@@ -9,6 +9,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { BaseConfig } from '../config/config';
 import { PlatformError } from '../errors/platform.error';
 import { ReadinessRegistry } from '../health/health';
+import { DATABASE_CLIENT } from '../platform.tokens';
 import { describeDatabase } from './database-url';
 
 /** What the platform needs of a generated Prisma client. */
@@ -16,6 +17,7 @@ export interface PrismaClientLike {
   $connect(): Promise<void>;
   $disconnect(): Promise<void>;
   $executeRawUnsafe(query: string, ...values: unknown[]): PromiseLike<number>;
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): PromiseLike<T>;
 }
 
 /** The driver adapter every service uses: node-postgres, no native query engine. */
@@ -71,7 +73,10 @@ export function PrismaServiceBase<TBase extends Constructor<PrismaClientLike>>(B
 
 const DATABASE_READINESS = Symbol('jsjb.database.readiness');
 
-/** Provides a service's PrismaService and registers it as the `database` readiness check. */
+/**
+ * Provides a service's PrismaService, registers it as the `database` readiness check and offers it
+ * as DATABASE_CLIENT to the platform's own tables (the audit trail), which run raw SQL through it.
+ */
 export class DatabaseModule {
   static forRoot<T extends PrismaClientLike>(service: Type<T>): DynamicModule {
     return {
@@ -79,6 +84,7 @@ export class DatabaseModule {
       global: true,
       providers: [
         service,
+        { provide: DATABASE_CLIENT, useExisting: service },
         {
           provide: DATABASE_READINESS,
           inject: [service, ReadinessRegistry],
@@ -91,7 +97,7 @@ export class DatabaseModule {
           },
         },
       ],
-      exports: [service],
+      exports: [service, DATABASE_CLIENT],
     };
   }
 }

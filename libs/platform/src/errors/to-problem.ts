@@ -39,32 +39,36 @@ export interface ProblemMapping {
   serverError?: unknown;
 }
 
+/** The HTTP status and stable code that anything thrown while serving a request maps to. */
+export function errorOutcome(exception: unknown): { status: number; code: string } {
+  if (exception instanceof AppError) return { status: exception.status, code: exception.code };
+  if (exception instanceof ZodError) return { status: 400, code: 'REQUEST.INVALID' };
+  if (exception instanceof HttpException) {
+    // Includes Fastify's own errors (body too large, bad media type), which Nest wraps.
+    const status = exception.getStatus();
+    return { status, code: httpCode(status) };
+  }
+  return { status: 500, code: 'INTERNAL.UNEXPECTED' };
+}
+
 /**
  * Maps anything thrown while serving a request to problem details. 4xx keep their message;
  * 5xx never leak internals: they carry a generic detail and an `errorId` to find the log line.
  */
 export function toProblem(exception: unknown, instance?: string): ProblemMapping {
-  let status = 500;
-  let code = 'INTERNAL.UNEXPECTED';
+  const { status, code } = errorOutcome(exception);
   let detail: string | undefined;
   let errors: FieldError[] = [];
   let title: string | undefined;
 
   if (exception instanceof AppError) {
-    status = exception.status;
-    code = exception.code;
     detail = exception.message;
     errors = [...exception.errors];
     title = exception.title;
   } else if (exception instanceof ZodError) {
-    status = 400;
-    code = 'REQUEST.INVALID';
     detail = 'The request is invalid.';
     errors = toFieldErrors(exception);
   } else if (exception instanceof HttpException) {
-    // Includes Fastify's own errors (body too large, bad media type), which Nest wraps.
-    status = exception.getStatus();
-    code = httpCode(status);
     detail = status < 500 ? exception.message : undefined;
   }
 

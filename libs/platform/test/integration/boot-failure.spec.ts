@@ -1,5 +1,4 @@
-import { Injectable, Module } from '@nestjs/common';
-import { Pool } from 'pg';
+import { Module } from '@nestjs/common';
 import {
   baseConfigSchema,
   createApp,
@@ -7,27 +6,10 @@ import {
   loadConfig,
   PlatformError,
   PlatformModule,
-  PrismaServiceBase,
   RedisModule,
   type BaseConfig,
-  type PrismaClientLike,
 } from '../../src';
-import { postgresUrl, redisUrl, scratchDatabaseUrl } from '../support';
-
-/** Stands in for a generated Prisma client: the same three methods over node-postgres. */
-class PgClient implements PrismaClientLike {
-  private readonly pool: Pool;
-  constructor(url: string) {
-    this.pool = new Pool({ connectionString: url, connectionTimeoutMillis: 1000 });
-  }
-  async $connect(): Promise<void> {}
-  async $disconnect(): Promise<void> {
-    await this.pool.end();
-  }
-  async $executeRawUnsafe(query: string): Promise<number> {
-    return (await this.pool.query(query)).rowCount ?? 0;
-  }
-}
+import { postgresUrl, redisUrl, scratchDatabaseUrl, testPrismaService } from '../support';
 
 const config = (overrides: Record<string, string>): BaseConfig =>
   loadConfig(baseConfigSchema, {
@@ -39,17 +21,10 @@ const config = (overrides: Record<string, string>): BaseConfig =>
   });
 
 function appModule(cfg: BaseConfig) {
-  @Injectable()
-  class TestPrismaService extends PrismaServiceBase(PgClient) {
-    override readonly databaseUrl = cfg.DATABASE_URL;
-    constructor() {
-      super(cfg.DATABASE_URL);
-    }
-  }
   @Module({
     imports: [
       PlatformModule.forRoot({ service: 'test', config: cfg, permissions: {} }),
-      DatabaseModule.forRoot(TestPrismaService),
+      DatabaseModule.forRoot(testPrismaService(cfg.DATABASE_URL)),
       RedisModule.forRoot(),
     ],
   })

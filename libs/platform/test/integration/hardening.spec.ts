@@ -2,6 +2,9 @@ import { Body, Controller, Get, Module, Post } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/bootstrap/create-app';
 import { baseConfigSchema, loadConfig } from '../../src/config/config';
+import { DatabaseModule } from '../../src/database/prisma';
+import { RedisModule } from '../../src/redis/redis';
+import { postgresUrl, redisUrl, testPrismaService } from '../support';
 import { PlatformModule } from '../../src/platform.module';
 
 @Controller('probe')
@@ -22,8 +25,8 @@ async function start(env: Record<string, string> = {}): Promise<NestFastifyAppli
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
     PORT: '0',
-    DATABASE_URL: 'postgresql://unused@127.0.0.1:1/unused',
-    REDIS_URL: 'redis://127.0.0.1:1',
+    DATABASE_URL: postgresUrl,
+    REDIS_URL: redisUrl,
     HTTP_BODY_LIMIT_BYTES: '2048',
     ...env,
   });
@@ -37,6 +40,8 @@ async function start(env: Record<string, string> = {}): Promise<NestFastifyAppli
           'POST /probe/echo': { public: 'test' },
         },
       }),
+      DatabaseModule.forRoot(testPrismaService(postgresUrl)),
+      RedisModule.forRoot(),
     ],
     controllers: [ProbeController],
   })
@@ -77,7 +82,11 @@ describe('HTTP hardening', () => {
     const response = await app.inject({ method: 'GET', url: '/probe/boom' });
     expect(response.statusCode).toBe(500);
     const body = JSON.parse(response.body) as Record<string, unknown>;
-    expect(body).toMatchObject({ status: 500, code: 'INTERNAL.UNEXPECTED', errorId: expect.any(String) as unknown });
+    expect(body).toMatchObject({
+      status: 500,
+      code: 'INTERNAL.UNEXPECTED',
+      errorId: expect.any(String) as unknown,
+    });
     expect(response.body).not.toMatch(/secret-host|10\.0\.0\.7|\bat .+\.ts:\d+|stack/);
   });
 
