@@ -39,7 +39,7 @@ export function pinoParams(service: string, config: Pick<BaseConfig, 'LOG_LEVEL'
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
           method: req.method,
-          url: req.url,
+          url: loggableUrl(req.url),
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
@@ -48,6 +48,38 @@ export function pinoParams(service: string, config: Pick<BaseConfig, 'LOG_LEVEL'
 }
 
 const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** Query parameters whose values are personal data or credentials: never written to the logs. */
+const SECRET_PARAMS = new Set(['phone', 'subject', 'name', 'caller', 'api_key', 'token', 'code']);
+/** Path segments that are credentials (a resident's signed rating link). */
+const SECRET_PATHS = /^(\/ratings\/)[^/?]+/;
+
+/**
+ * A request URL as it may be logged: the values of personal-data and credential parameters
+ * (`?phone=…`, `?subject=…`, `api_key`) and signed-link tokens replaced by `[redacted]`.
+ */
+export function loggableUrl(url: string): string {
+  const query = url.indexOf('?');
+  const path = (query < 0 ? url : url.slice(0, query)).replace(SECRET_PATHS, '$1[redacted]');
+  if (query < 0) return path;
+  const params = url
+    .slice(query + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const key = decodeURIComponentSafe(eq < 0 ? pair : pair.slice(0, eq));
+      return SECRET_PARAMS.has(key.toLowerCase()) && eq >= 0 ? `${pair.slice(0, eq)}=[redacted]` : pair;
+    });
+  return `${path}?${params.join('&')}`;
+}
+
+function decodeURIComponentSafe(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
 
 function isProbe(url: string | undefined): boolean {
   return url !== undefined && PROBES.has(url.split('?', 1)[0] ?? url);
