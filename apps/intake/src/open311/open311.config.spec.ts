@@ -10,6 +10,8 @@ const base = {
 const production = {
   ...base,
   NODE_ENV: 'production',
+  SMS_SENDER: 'http',
+  SMS_GATEWAY_URL: 'https://sms.example/send',
   AUTH_JWT_SECRET: 'x'.repeat(32),
   // Production refuses the development personal-data keys.
   PII_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,

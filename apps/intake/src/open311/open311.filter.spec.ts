@@ -91,6 +91,7 @@ describe('Open311ExceptionFilter', () => {
     const limited = new AppError('INTAKE.RATE_LIMITED', 'Too many requests', {
       status: 429,
       errors: [{ field: 'caller.phone', code: 'rate_limited', message: 'retry after 1800 s' }],
+      retryAfterSeconds: 1800,
     });
     const sut = answer(limited);
     expect(sut.status).toBe(429);

@@ -13,6 +13,8 @@ const k2 = `k2:${Buffer.alloc(32, 2).toString('base64')}`;
 const production = {
   ...base,
   NODE_ENV: 'production',
+  SMS_SENDER: 'http',
+  SMS_GATEWAY_URL: 'https://sms.example/send',
   AUTH_JWT_SECRET: 'x'.repeat(32),
   PII_ENCRYPTION_KEYS: k1,
   PII_HASH_KEY: 'h'.repeat(32),
