@@ -223,7 +223,7 @@ export function serviceEnv(base: Env, input: ServiceEnvInput): Record<string, st
     LOG_LEVEL: nonEmpty(base['LOG_LEVEL']) ?? 'info',
     DATABASE_URL: input.databaseUrl,
     REDIS_URL: input.redisUrl,
-    REDIS_KEY_PREFIX: 'jsjb:', // the service appends its own name
+    REDIS_KEY_PREFIX: nonEmpty(base['REDIS_KEY_PREFIX']) ?? 'jsjb:', // the service appends its own name
     KAFKA_BROKERS: input.kafkaBrokers,
     PORT: String(input.port),
   };

@@ -157,6 +157,7 @@ describe('database names and URLs', () => {
 
 describe('serviceEnv', () => {
   it('wires a service to its database, Redis prefix and port on top of the launcher environment', () => {
+    // A stack of its own on a shared Redis (system tests) keeps its keys apart with REDIS_KEY_PREFIX.
     const env = serviceEnv(
       { HOME: '/root', DATABASE_URL: 'postgresql://wrong/db', REDIS_KEY_PREFIX: 'other:', UNSET: undefined },
       {
@@ -175,10 +176,22 @@ describe('serviceEnv', () => {
       LOG_LEVEL: 'info',
       DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/jsjb_routing',
       REDIS_URL: 'redis://127.0.0.1:6379',
-      REDIS_KEY_PREFIX: 'jsjb:',
+      REDIS_KEY_PREFIX: 'other:',
       KAFKA_BROKERS: '127.0.0.1:9092',
       PORT: '3002',
     });
+    const plain = serviceEnv(
+      { HOME: '/root' },
+      {
+        service: 'routing',
+        databaseUrl: 'postgresql://postgres@127.0.0.1:5432/jsjb_routing',
+        redisUrl: 'redis://127.0.0.1:6379',
+        kafkaBrokers: '127.0.0.1:9092',
+        port: 3002,
+        path: '/usr/bin',
+      },
+    );
+    expect(plain['REDIS_KEY_PREFIX']).toBe('jsjb:');
   });
 
   it('keeps the developer’s LOG_LEVEL and NODE_ENV', () => {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_POSTGRES_URL, planPorts, SERVICES } from '../dev/config.ts';
 import { devBrokerCli } from '../dev/kafka.ts';
-import { findFreePort, httpGet, isPortFree, isPortOpen } from '../dev/net.ts';
+import { findFreePort, httpGet, isPortOpen } from '../dev/net.ts';
 import { dropDatabases, probePostgres } from '../dev/postgres.ts';
 import { withTimeout } from '../dev/process.ts';
 import { findOnPath } from '../dev/redis.ts';
@@ -19,6 +19,7 @@ import { findWorkspaceRoot } from '../dev/workspace.ts';
 import {
   allDependenciesUp,
   ensureStopped,
+  freePortBase,
   launchDevBroker,
   launchNode,
   node,
@@ -31,19 +32,6 @@ const root = findWorkspaceRoot();
 
 const launch = (script: string, env: Record<string, string | undefined>): Launched =>
   launchNode([join('tools', 'dev', script), '--no-build'], env);
-
-// Below Linux's ephemeral range (32768–60999 by default): the other suites running alongside get
-// their port-0 listeners and outgoing connections from that range, so a port found free there can
-// be taken before the launched service binds it (EADDRINUSE, seen in CI).
-async function freePortBase(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 10_000);
-    const ports = Object.values(planPorts(base));
-    const free = await Promise.all(ports.map((port) => isPortFree(port)));
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error('no free port range found in 20000–30000');
-}
 
 function uniquePrefix(): string {
   return `jsjb_devtest_${randomBytes(4).toString('hex')}`;

@@ -3,7 +3,7 @@ import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
-import { PLATFORM_PERMISSIONS, type PermissionMap } from './auth/permissions';
+import { DEV_CLOCK_PERMISSIONS, PLATFORM_PERMISSIONS, type PermissionMap } from './auth/permissions';
 import type { BaseConfig } from './config/config';
 import { HealthController } from './health/health.controller';
 import { ReadinessRegistry } from './health/health';
@@ -13,7 +13,8 @@ import { MetricsRegistry } from './metrics/metrics';
 import { PERMISSIONS, PLATFORM_CONFIG, SERVICE_NAME } from './platform.tokens';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimiter } from './rate-limit/rate-limiter';
-import { Clock } from './time/clock';
+import { Clock, ClockHooks } from './time/clock';
+import { DevClockController } from './time/dev-clock.controller';
 
 export interface PlatformModuleOptions {
   service: string;
@@ -38,21 +39,41 @@ export class PlatformModule {
         LoggerModule.forRoot(pinoParams(options.service, options.config)),
         AuditModule,
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [
+        HealthController,
+        MetricsController,
+        ...(options.config.DEV_CLOCK_CONTROL ? [DevClockController] : []),
+      ],
       providers: [
         { provide: PLATFORM_CONFIG, useValue: options.config },
-        { provide: PERMISSIONS, useValue: { ...PLATFORM_PERMISSIONS, ...options.permissions } },
+        {
+          provide: PERMISSIONS,
+          useValue: {
+            ...PLATFORM_PERMISSIONS,
+            ...(options.config.DEV_CLOCK_CONTROL ? DEV_CLOCK_PERMISSIONS : {}),
+            ...options.permissions,
+          },
+        },
         // Global guards run in this order: a client over its limit is refused before its token is read.
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         // Counts in Redis: every service imports RedisModule too (boot fails without it).
         RateLimiter,
         Clock,
+        ClockHooks,
         { provide: SERVICE_NAME, useValue: options.service },
         { provide: ReadinessRegistry, useValue: new ReadinessRegistry() },
         { provide: MetricsRegistry, useValue: new MetricsRegistry(options.service) },
       ],
-      exports: [PLATFORM_CONFIG, SERVICE_NAME, ReadinessRegistry, MetricsRegistry, Clock, RateLimiter],
+      exports: [
+        PLATFORM_CONFIG,
+        SERVICE_NAME,
+        ReadinessRegistry,
+        MetricsRegistry,
+        Clock,
+        ClockHooks,
+        RateLimiter,
+      ],
     };
   }
 }

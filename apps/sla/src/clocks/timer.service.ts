@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { Clock, MetricsRegistry, PLATFORM_CONFIG, SERVICE_NAME } from '@jsjb/platform';
+import { Clock, ClockHooks, MetricsRegistry, PLATFORM_CONFIG, SERVICE_NAME } from '@jsjb/platform';
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Histogram } from 'prom-client';
@@ -52,7 +52,10 @@ export class TimerService implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(SERVICE_NAME) service: string,
     private readonly clock: Clock,
     metrics: MetricsRegistry,
+    hooks: ClockHooks,
   ) {
+    // The development clock control moved time: run the timers that became due now.
+    hooks.onMoved('timersPromoted', () => this.promoteDue());
     this.lateness = new Histogram({
       name: 'sla_timer_lateness_seconds',
       help: 'How late a timer job starts after its point, by the service clock (first attempts only)',

@@ -39,6 +39,12 @@ export const PLATFORM_PERMISSIONS = definePermissions({
   'GET /audit': { roles: ['admin'] },
 });
 
+/** The development clock control's routes, present only with DEV_CLOCK_CONTROL=true. */
+export const DEV_CLOCK_PERMISSIONS = definePermissions({
+  'GET /dev/clock': { roles: ['admin'] },
+  'POST /dev/clock': { roles: ['admin'] },
+});
+
 const METHODS: Partial<Record<RequestMethod, string>> = {
   [RequestMethod.GET]: 'GET',
   [RequestMethod.POST]: 'POST',

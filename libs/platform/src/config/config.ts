@@ -67,6 +67,14 @@ export const baseConfigSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /**
+   * Development and tests: `POST /dev/clock` (admin) moves the service's time forward, so system
+   * tests and the demo need not wait for deadlines. Refused in production.
+   */
+  DEV_CLOCK_CONTROL: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 });
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
@@ -84,6 +92,13 @@ export function loadConfig<S extends z.ZodType<BaseConfig>>(schema: S, env: Env 
         'CONFIG.INVALID',
         'Invalid configuration:\n  - AUTH_JWT_SECRET: the development secret cannot be used in production',
         { details: { variables: ['AUTH_JWT_SECRET'] } },
+      );
+    }
+    if (result.data.NODE_ENV === 'production' && result.data.DEV_CLOCK_CONTROL) {
+      throw new PlatformError(
+        'CONFIG.INVALID',
+        'Invalid configuration:\n  - DEV_CLOCK_CONTROL: moving the clock is for development and tests, never production',
+        { details: { variables: ['DEV_CLOCK_CONTROL'] } },
       );
     }
     return result.data;

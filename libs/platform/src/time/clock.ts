@@ -29,4 +29,27 @@ export class Clock {
     this.fixed = undefined;
     this.offsetMs = 0;
   }
+
+  /** How far the clock is ahead of real time (0 unless moved), in ms. */
+  offset(): number {
+    return this.fixed ? this.fixed.getTime() - Date.now() : this.offsetMs;
+  }
+}
+
+/**
+ * What a service does when its clock was moved by the development clock control (e.g. sla runs the
+ * timers that became due). Registered by features at boot; run by POST /dev/clock.
+ */
+export class ClockHooks {
+  private readonly hooks: { name: string; run: () => Promise<unknown> }[] = [];
+
+  onMoved(name: string, run: () => Promise<unknown>): void {
+    this.hooks.push({ name, run });
+  }
+
+  async moved(): Promise<Record<string, unknown>> {
+    const results: Record<string, unknown> = {};
+    for (const hook of this.hooks) results[hook.name] = await hook.run();
+    return results;
+  }
 }
