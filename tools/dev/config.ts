@@ -216,10 +216,13 @@ export interface ServiceEnvInput {
 export function serviceEnv(base: Env, input: ServiceEnvInput): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;
+  const nodeEnv = nonEmpty(base['NODE_ENV']) ?? 'development';
   return {
     ...env,
     PATH: input.path,
-    NODE_ENV: nonEmpty(base['NODE_ENV']) ?? 'development',
+    NODE_ENV: nodeEnv,
+    // The development stack's clock can be moved (npm run demo); never in production.
+    DEV_CLOCK_CONTROL: nonEmpty(base['DEV_CLOCK_CONTROL']) ?? (nodeEnv === 'production' ? 'false' : 'true'),
     LOG_LEVEL: nonEmpty(base['LOG_LEVEL']) ?? 'info',
     DATABASE_URL: input.databaseUrl,
     REDIS_URL: input.redisUrl,

@@ -173,6 +173,7 @@ describe('serviceEnv', () => {
       HOME: '/root',
       PATH: '/w/node_modules/.bin:/usr/bin',
       NODE_ENV: 'development',
+      DEV_CLOCK_CONTROL: 'true',
       LOG_LEVEL: 'info',
       DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/jsjb_routing',
       REDIS_URL: 'redis://127.0.0.1:6379',
