@@ -59,7 +59,15 @@ export class PlatformModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         // Counts in Redis: every service imports RedisModule too (boot fails without it).
         RateLimiter,
-        Clock,
+        {
+          provide: Clock,
+          useFactory: () => {
+            const clock = new Clock();
+            const start = options.config.DEV_CLOCK_START;
+            if (start !== undefined) clock.advance(Date.parse(start) - Date.now());
+            return clock;
+          },
+        },
         ClockHooks,
         { provide: SERVICE_NAME, useValue: options.service },
         { provide: ReadinessRegistry, useValue: new ReadinessRegistry() },

@@ -75,6 +75,8 @@ export const baseConfigSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /** With DEV_CLOCK_CONTROL: the service's time at boot (e.g. a week before Spring Festival), then it runs on. */
+  DEV_CLOCK_START: z.iso.datetime({ offset: true }).optional(),
 });
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
@@ -92,6 +94,13 @@ export function loadConfig<S extends z.ZodType<BaseConfig>>(schema: S, env: Env 
         'CONFIG.INVALID',
         'Invalid configuration:\n  - AUTH_JWT_SECRET: the development secret cannot be used in production',
         { details: { variables: ['AUTH_JWT_SECRET'] } },
+      );
+    }
+    if (result.data.DEV_CLOCK_START !== undefined && !result.data.DEV_CLOCK_CONTROL) {
+      throw new PlatformError(
+        'CONFIG.INVALID',
+        'Invalid configuration:\n  - DEV_CLOCK_START: only with DEV_CLOCK_CONTROL=true',
+        { details: { variables: ['DEV_CLOCK_START'] } },
       );
     }
     if (result.data.NODE_ENV === 'production' && result.data.DEV_CLOCK_CONTROL) {

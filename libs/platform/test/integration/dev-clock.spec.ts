@@ -73,6 +73,31 @@ describe('development clock control (DEV_CLOCK_CONTROL)', () => {
     }
   });
 
+  it('starts at DEV_CLOCK_START when given', async () => {
+    const config = loadConfig(
+      baseConfigSchema,
+      env({ DEV_CLOCK_CONTROL: 'true', DEV_CLOCK_START: '2026-02-13T10:00:00+08:00' }),
+    );
+    @Module({
+      imports: [
+        PlatformModule.forRoot({ service: 'test', config, permissions: {} }),
+        DatabaseModule.forRoot(testPrismaService(postgresUrl)),
+        RedisModule.forRoot(),
+      ],
+    })
+    class StartModule {}
+    const app = await createApp({ module: StartModule, config, openApi: { title: 't', description: 't' } });
+    try {
+      const now = app.get(Clock).now().getTime();
+      expect(Math.abs(now - Date.parse('2026-02-13T02:00:00Z'))).toBeLessThan(60_000);
+    } finally {
+      await app.close();
+    }
+    expect(() => loadConfig(baseConfigSchema, env({ DEV_CLOCK_START: '2026-02-13T10:00:00+08:00' }))).toThrow(
+      /DEV_CLOCK_START: only with DEV_CLOCK_CONTROL/,
+    );
+  });
+
   it('is absent unless enabled, and refused in production', async () => {
     const app = await start(false);
     try {
