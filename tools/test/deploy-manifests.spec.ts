@@ -483,6 +483,30 @@ describe('k8s/', () => {
   });
 });
 
+describe('k8s/examples/strimzi-kafka.example.yaml', () => {
+  const file = 'k8s/examples/strimzi-kafka.example.yaml';
+
+  it('declares a KRaft Kafka cluster on Strimzi with a plain listener on 9092, replicated three ways', () => {
+    const docs = documentsOf(file);
+    const kafka = docs.find((doc) => pathGet(doc, 'kind') === 'Kafka');
+    const pool = docs.find((doc) => pathGet(doc, 'kind') === 'KafkaNodePool');
+    expect(pathGet(kafka, 'apiVersion')).toBe('kafka.strimzi.io/v1beta2');
+    expect(pathGet(kafka, 'metadata', 'annotations', 'strimzi.io/kraft')).toBe('enabled');
+    expect(pathGet(pool, 'metadata', 'labels', 'strimzi.io/cluster')).toBe(
+      pathGet(kafka, 'metadata', 'name'),
+    );
+    expect(list(pathGet(pool, 'spec', 'roles'))).toEqual(expect.arrayContaining(['controller', 'broker']));
+    expect(pathGet(pool, 'spec', 'replicas')).toBe(3);
+    const plain = list(pathGet(kafka, 'spec', 'kafka', 'listeners')).find((l) => pathGet(l, 'port') === 9092);
+    expect(pathGet(plain, 'tls')).toBe(false);
+    expect(pathGet(kafka, 'spec', 'kafka', 'config', 'min.insync.replicas')).toBe(2);
+    // The file tells operators which KAFKA_BROKERS the services need for this cluster.
+    expect(read(file)).toContain(
+      `KAFKA_BROKERS=${String(pathGet(kafka, 'metadata', 'name'))}-kafka-bootstrap:9092`,
+    );
+  });
+});
+
 describe('docker-compose.yml', () => {
   const compose = (): unknown => documentsOf('docker-compose.yml')[0];
 
