@@ -67,6 +67,18 @@ export const baseConfigSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /**
+   * OTLP/HTTP endpoint of a trace collector (an OpenTelemetry Collector, Jaeger, Tempo), e.g.
+   * `http://otel-collector:4318`: spans go to `<endpoint>/v1/traces`. Unset or empty: no export.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.url({ protocol: /^https?$/ }).optional(),
+  ),
+  /** The service name traces carry (default: the service's own, e.g. `intake`). */
+  OTEL_SERVICE_NAME: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).max(100).optional()),
+  /** Share of new traces sampled (0–1) when exporting; a caller's sampling decision is kept. */
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
 });
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
