@@ -164,11 +164,11 @@ export class OutboxRelay {
         this.producerConnected = true;
       }
       await this.producer.sendBatch({ topicMessages: toTopicMessages(sends), acks: -1 });
-      for (const { span } of sends) span.end();
+      for (const { span } of sends) span?.end();
     } catch (error) {
       for (const { span } of sends) {
-        span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error).message });
-        span.end();
+        span?.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error).message });
+        span?.end();
       }
       this.failures?.inc();
       await this.pool
@@ -312,18 +312,28 @@ export class OutboxRelay {
 
 interface PublishSend {
   row: ClaimedRow;
-  span: Span;
-  /** The trace context the record carries: its publish span's (the row's own when not tracing). */
+  /** Undefined for an event of a trace not sampled: nothing would record it. */
+  span: Span | undefined;
+  /** The trace context the record carries: its publish span's, else the row's own. */
   traceparent: string | undefined;
+}
+
+/** W3C trace flags, the last field of a traceparent: bit 0 is "sampled". */
+function sampled(traceparent: string): boolean {
+  return (Number.parseInt(traceparent.slice(-2), 16) & 1) === 1;
 }
 
 /**
  * A producer span for one event, child of the context it was written in (the HTTP request or
  * event handling whose transaction stored it), or a new trace for an event written outside any.
- * The record carries this span's context, so the consumer's span is its child.
+ * The record carries this span's context, so the consumer's span is its child. An event of a trace
+ * not sampled gets no span (a few microseconds saved per event): its record carries the row's
+ * context, and the consumer continues the same trace id.
  */
 function startPublishSpan(row: ClaimedRow): PublishSend {
-  const parent = contextFromTraceparent(row.headers.traceparent);
+  const stored = row.headers.traceparent;
+  if (stored !== undefined && !sampled(stored)) return { row, span: undefined, traceparent: stored };
+  const parent = contextFromTraceparent(stored);
   const span = tracer().startSpan(
     `publish ${row.type}`,
     {
@@ -339,7 +349,7 @@ function startPublishSpan(row: ClaimedRow): PublishSend {
     },
     parent,
   );
-  return { row, span, traceparent: traceparentOf(trace.setSpan(parent, span)) ?? row.headers.traceparent };
+  return { row, span, traceparent: traceparentOf(trace.setSpan(parent, span)) ?? stored };
 }
 
 /** Rows in seq order → one message list per topic, each in seq order (kafkajs keeps per-partition order). */

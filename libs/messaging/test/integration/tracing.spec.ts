@@ -149,10 +149,37 @@ describe('one trace across HTTP → outbox → Kafka → consumer → outbox →
     });
 
     // The outbox rows carry the context they were written in: the request's, then the consumer's.
-    const rows = await db.prisma.outboxEvent.findMany({ orderBy: { seq: 'asc' } });
+    const rows = await db.prisma.outboxEvent.findMany({ where: { key: 'S-1' }, orderBy: { seq: 'asc' } });
     expect(rows.map((r) => (r.headers as { traceparent?: string }).traceparent)).toEqual([
       `00-${CALLER_TRACE_ID}-${server.spanContext().spanId}-01`,
       `00-${CALLER_TRACE_ID}-${chain[2]?.spanContext().spanId}-01`,
     ]);
+  });
+
+  it('carries an unsampled trace on without recording it: the same trace id, flags 00, no spans', async () => {
+    exporter.reset();
+    const unsampled = '1f0a6b8bd5d8e1b9c0e6a0e9f1c2d3e4';
+    const response = await fetch(`${url}/things`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', traceparent: `00-${unsampled}-${CALLER_SPAN_ID}-00` },
+      body: JSON.stringify({ subject: 'S-2' }),
+    });
+    expect(response.status).toBe(202);
+    const rows = await waitFor(
+      async () => {
+        const found = await db.prisma.outboxEvent.findMany({
+          where: { key: 'S-2' },
+          orderBy: { seq: 'asc' },
+        });
+        return found.length === 2 && found.every((r) => r.sentAt !== null) && found;
+      },
+      { description: 'both events of S-2 published', timeoutMs: 30_000 },
+    );
+    const traceparents = rows.map((r) => String((r.headers as { traceparent?: string }).traceparent));
+    for (const traceparent of traceparents)
+      expect(traceparent).toMatch(new RegExp(`^00-${unsampled}-[0-9a-f]{16}-00$`));
+    // The request's span, then the consumer's: each a span of its own, though neither was recorded.
+    expect(new Set(traceparents.map((t) => t.split('-')[2])).size).toBe(2);
+    expect(exporter.getFinishedSpans()).toEqual([]);
   });
 });
