@@ -97,7 +97,12 @@ export function startTracing(options: StartTracingOptions): Tracing {
   return {
     exporting,
     shutdown: async () => {
-      await provider.shutdown();
+      // The last spans are exported now; a collector that is down must not fail the shutdown.
+      await provider
+        .shutdown()
+        .catch((error: unknown) =>
+          stderrLine('warn', options.service, 'spans not exported at shutdown:', [error]),
+        );
       trace.disable();
       propagation.disable();
       context.disable();
@@ -106,7 +111,8 @@ export function startTracing(options: StartTracingOptions): Tracing {
   };
 }
 
-function stderrLine(level: 'error' | 'warn', service: string, message: string, args: unknown[]): void {
+function stderrLine(level: 'error' | 'warn', service: string, text: string, args: unknown[]): void {
+  const message = errorMessageOf(text);
   const detail = args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ');
   process.stderr.write(
     JSON.stringify({
@@ -117,4 +123,15 @@ function stderrLine(level: 'error' | 'warn', service: string, message: string, a
       msg: detail === '' ? message : `${message} ${detail}`,
     }) + '\n',
   );
+}
+
+/** OpenTelemetry reports an export failure as the error serialised to JSON: its message is enough. */
+function errorMessageOf(text: string): string {
+  if (!text.startsWith('{')) return text;
+  try {
+    const parsed = JSON.parse(text) as { message?: unknown };
+    return typeof parsed.message === 'string' ? `export failed: ${parsed.message}` : text;
+  } catch {
+    return text;
+  }
 }
