@@ -11,6 +11,7 @@ import { PrivacyModule } from './privacy/privacy.module';
 import { ReferenceModule } from './reference/reference.module';
 import { ResidentAuthModule } from './resident-auth/resident-auth.module';
 import { STATUS_EVENT_TYPES, StatusModule } from './status/status.module';
+import { TICKETS_RECEIVED } from './tickets/ticket.metrics';
 import { TicketsModule } from './tickets/tickets.module';
 import { INTAKE_PERMISSIONS } from './permissions';
 
@@ -37,6 +38,7 @@ export class AppModule {
             ...STATUS_EVENT_TYPES,
           ],
           database: PrismaService,
+          eventCounters: [TICKETS_RECEIVED],
         }),
         ReferenceModule,
         PrivacyModule,

@@ -4,9 +4,11 @@ import { MessagingModule } from '@jsjb/messaging';
 import { DatabaseModule, PlatformModule, RedisModule } from '@jsjb/platform';
 import type { RoutingConfig } from './config';
 import { PrismaService } from './database/prisma.service';
+import { TICKETS_DISPATCHED } from './dispatch/dispatch.metrics';
 import { DispatchModule } from './dispatch/dispatch.module';
 import { OrganisationModule } from './organisation/organisation.module';
 import { WhistleModule } from './whistle/whistle.module';
+import { TICKETS_REPLIED } from './workflow/workflow.metrics';
 import { WorkflowModule } from './workflow/workflow.module';
 import { ROUTING_PERMISSIONS } from './permissions';
 
@@ -27,6 +29,7 @@ export class AppModule {
           catalog: EVENTS,
           consumes: ['ticket.received.v1', 'ticket.reopened.v1'],
           database: PrismaService,
+          eventCounters: [TICKETS_DISPATCHED, TICKETS_REPLIED],
         }),
         DispatchModule,
         OrganisationModule,

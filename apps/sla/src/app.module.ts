@@ -9,6 +9,7 @@ import type { SlaConfig } from './config';
 import { PrismaService } from './database/prisma.service';
 import { SLA_STREAM_EVENTS } from './events/sla-event-bus';
 import { SlaEventsModule } from './events/sla-events.module';
+import { CLOCKS_BREACHED, CLOCKS_WARNED } from './clocks/clock.metrics';
 import { ClockModule } from './clocks/clock.module';
 import { PolicyModule } from './policy/policy.module';
 import { REFERENCE_EVENTS, UnitsModule } from './units/units.module';
@@ -31,6 +32,7 @@ export class AppModule {
           catalog: EVENTS,
           consumes: [...SLA_STREAM_EVENTS, ...REFERENCE_EVENTS],
           database: PrismaService,
+          eventCounters: [CLOCKS_BREACHED, CLOCKS_WARNED],
         }),
         SlaEventsModule,
         CalendarModule,

@@ -3,6 +3,8 @@ export * from './sql';
 export * from './config';
 export * from './outbox/outbox';
 export * from './outbox/outbox-relay';
+export * from './outbox/outbox-metrics';
+export * from './outbox/event-counters';
 export * from './consumer/event-errors';
 export * from './consumer/event-context';
 export * from './consumer/dead-letter';

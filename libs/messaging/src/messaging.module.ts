@@ -22,13 +22,16 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { MessagingConfig } from './config';
 import { EventConsumerServer, RethrowEventErrorsFilter } from './consumer/event-consumer.server';
 import { createKafka, pingKafka } from './kafka/kafka';
+import { EventCounters, type EventCounterDefinition } from './outbox/event-counters';
 import { Outbox } from './outbox/outbox';
+import { registerOutboxGauges } from './outbox/outbox-metrics';
 import { OutboxRelay } from './outbox/outbox-relay';
-import type { TransactionRunner } from './sql';
+import type { SqlExecutor, TransactionRunner } from './sql';
 
 /** DI token of the service's kafkajs client. */
 export const KAFKA = Symbol.for('jsjb.messaging.kafka');
 const MESSAGING_OPTIONS = Symbol.for('jsjb.messaging.options');
+const OUTBOX_GAUGES = Symbol.for('jsjb.messaging.outbox-gauges');
 
 export interface MessagingModuleOptions {
   service: string;
@@ -37,7 +40,9 @@ export interface MessagingModuleOptions {
   /** Event types the service handles with `@EventPattern` (checked at boot). */
   consumes: readonly string[];
   /** The service's PrismaService: handlers' transactions and the outbox's database. */
-  database: Type<TransactionRunner>;
+  database: Type<TransactionRunner & SqlExecutor>;
+  /** The service's business counters over its own events (see EventCounters). */
+  eventCounters?: readonly EventCounterDefinition[];
 }
 
 /** Runs the outbox relay while the application runs; stops it before connections close. */
@@ -49,6 +54,7 @@ class OutboxRelayRunner implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(MetricsRegistry) private readonly metrics: MetricsRegistry,
+    @Inject(EventCounters) private readonly eventCounters: EventCounters,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -63,6 +69,7 @@ class OutboxRelayRunner implements OnApplicationBootstrap, BeforeApplicationShut
       retainSentMs: config.OUTBOX_RETAIN_SENT_MS,
       logger: new Logger('OutboxRelay'),
       metrics: this.metrics.registry,
+      eventCounters: this.eventCounters,
     });
     await this.relay.start();
   }
@@ -120,6 +127,19 @@ export class MessagingModule {
             }),
         },
         { provide: Outbox, useValue: new Outbox(options.catalog, `jsjb/${service}`) },
+        {
+          provide: EventCounters,
+          inject: [MetricsRegistry],
+          useFactory: (metrics: MetricsRegistry) =>
+            new EventCounters(options.eventCounters ?? [], metrics.registry),
+        },
+        {
+          // Every instance, relay or not, exports the outbox's lag.
+          provide: OUTBOX_GAUGES,
+          inject: [MetricsRegistry, options.database],
+          useFactory: (metrics: MetricsRegistry, database: SqlExecutor) =>
+            registerOutboxGauges(metrics.registry, database),
+        },
         {
           provide: EventConsumerServer,
           inject: [KAFKA, options.database, MetricsRegistry],

@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from '@jsjb/testing';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
+import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { EventConsumerServer, RethrowEventErrorsFilter, TransientError, type EventContext } from '../src';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
@@ -64,6 +65,8 @@ export interface HandlerBehaviour {
   poison(event: TestEvent): boolean;
   /** Remaining transient failures per `${subject}:${n}`. */
   transientFailures: Map<string, number>;
+  /** More work in the handler's transaction after its effect (e.g. writing the next event). */
+  afterEffect?(tx: Prisma.TransactionClient, event: TestEvent): Promise<void>;
 }
 
 export function defaultBehaviour(): HandlerBehaviour {
@@ -87,6 +90,8 @@ export async function startConsumer(options: {
   transactionBatchSize?: number;
   /** Adds a second handler for the test event: boot must fail. */
   duplicateHandler?: boolean;
+  /** Where the consumer's metrics go (none when omitted). */
+  metrics?: Registry;
 }): Promise<RunningConsumer> {
   const { behaviour } = options;
 
@@ -107,6 +112,7 @@ export async function startConsumer(options: {
       await ctx.tx.testEffect.create({
         data: { eventId: ctx.envelope.id, subject: event.subject, n: event.n },
       });
+      await behaviour.afterEffect?.(ctx.tx, event);
     }
   }
 
@@ -130,6 +136,7 @@ export async function startConsumer(options: {
     heartbeatIntervalMs: 1000,
     retryInitialMs: 20,
     retryMaxMs: 500,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   const app = await NestFactory.createMicroservice(TestModule, { strategy: server, logger: false });
   app.useGlobalFilters(new RethrowEventErrorsFilter());

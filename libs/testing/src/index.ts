@@ -1,5 +1,6 @@
 export * from './environment';
 export * from './wait-for';
+export * from './metrics';
 export * from './test-database';
 export * from './schema-drift';
 export * from './service-suite';

@@ -29,11 +29,11 @@ import {
 } from './dispatch.repository';
 import { type AssignmentSpec, type DispatchedAssignment, DispatchService } from './dispatch.service';
 import type { ManualCorrectionBody, ManualDispatchBody, RedispatchBody } from './dispatcher.dto';
+import { dispatchRule } from './dispatch-rule.domain';
 import { chooseUnits, type DispatcherChoice } from './manual-dispatch.domain';
 
 /** Who the work log names for steps no person took (a 重办 opened by sla's callback). */
 const SYSTEM_ACTOR = 'system';
-const MAX_RULE = 200;
 
 export type ReopenResult = { kind: 'reopened'; cycle: number } | { kind: 'stale' };
 
@@ -97,7 +97,7 @@ export class DispatcherService {
         urgency: ticket.urgency,
         cycle: ticket.cycle,
         units,
-        rule: truncate(`manual:${principal.subject}`),
+        rule: dispatchRule('manual', principal.subject),
         catalogueVersion: this.reference.current().catalogue.version,
       };
       const assignments = await this.dispatchQueued(tx, ticket, spec, principal, now);
@@ -207,7 +207,7 @@ export class DispatcherService {
         urgency: ticket.urgency,
         cycle: ticket.cycle,
         units: units.filter((u) => !(u.role === 'copy' && copied.has(u.unitId))),
-        rule: truncate(`correction:${principal.subject}`),
+        rule: dispatchRule('correction', principal.subject),
         catalogueVersion: this.reference.current().catalogue.version,
         replacesId: openLead?.id ?? null,
       };
@@ -265,7 +265,7 @@ export class DispatcherService {
       urgency: ticket.urgency,
       cycle: event.cycle,
       units: [{ unitId: lead.unitId, role: 'lead' }],
-      rule: truncate(`reopened:${lead.rule}`),
+      rule: dispatchRule('reopened', lead.rule),
       catalogueVersion: lead.catalogueVersion,
     };
     const assignments = await this.dispatch.writeAssignments(tx, spec, now);
@@ -420,8 +420,4 @@ export class DispatcherService {
 
 function ticketNotFound(ticketId: string): NotFoundError {
   return new NotFoundError('TICKET.NOT_FOUND', `No ticket ${ticketId}.`);
-}
-
-function truncate(rule: string): string {
-  return rule.length <= MAX_RULE ? rule : `${rule.slice(0, MAX_RULE - 1)}…`;
 }

@@ -10,7 +10,7 @@ import {
 } from '@jsjb/contracts';
 import { createKafka, fromKafkaHeaders } from '@jsjb/messaging';
 import type { TokenClaims } from '@jsjb/platform';
-import { waitFor } from '@jsjb/testing';
+import { metricSample, waitFor } from '@jsjb/testing';
 import type { Consumer } from 'kafkajs';
 import type { StreetUnit } from '../../src/dispatch/units.domain';
 import { type RoutingHarness, startRoutingHarness, TIMEOUT_MS } from '../support/routing-harness';
@@ -147,6 +147,16 @@ describe('routing dispatch center: manual queue, 改派, 重办, 值班', () => 
       );
       expect((await h.http('GET', '/dispatch/manual', admin)).status).toBe(200);
 
+      const manualDispatches = async (): Promise<number> =>
+        metricSample(
+          (await h.sut.app.inject({ method: 'GET', url: '/metrics' })).body,
+          'jsjb_tickets_dispatched_total',
+          {
+            rule_kind: 'manual',
+          },
+        ) ?? 0;
+      const manualBefore = await manualDispatches();
+
       const now = new Date('2026-12-02T03:00:00.000Z');
       h.clock.setFixed(now);
       const street = `street-${point.streetCode}`;
@@ -212,6 +222,11 @@ describe('routing dispatch center: manual queue, 改派, 重办, 值班', () => 
         leadUnitId: street,
       });
       expect(again).toMatchObject({ status: 409, body: { code: 'DISPATCH.NOT_IN_QUEUE' } });
+      // Counted once, as a dispatcher's decision, when its event was published.
+      await waitFor(async () => (await manualDispatches()) === manualBefore + 1, {
+        description: 'the manual dispatch counted',
+        timeoutMs: TIMEOUT_MS,
+      });
     });
 
     it('refuses unknown or repeated units, unknown and dispatched tickets, and bad bodies, storing nothing', async () => {

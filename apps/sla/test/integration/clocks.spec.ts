@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TicketDispatchedV1, TicketReceivedV1 } from '@jsjb/contracts';
 import type { TokenClaims } from '@jsjb/platform';
 import { Redis } from 'ioredis';
-import { waitFor } from '@jsjb/testing';
+import { metricSample, waitFor } from '@jsjb/testing';
 import { ClockService } from '../../src/clocks/clock.service';
 import { TimerService } from '../../src/clocks/timer.service';
 import { deliverReference } from '../support/reference-fixture';
@@ -253,6 +253,22 @@ describe('sla clocks and timers', () => {
         (e) => e.subject === r.ticketId && e.type.startsWith('sla.') && e.data['kind'] === 'dispatch',
       ),
     ).toHaveLength(3);
+
+    // /metrics counts each 催办 and 督办 the service published, once, by clock kind.
+    const publishedOf = (type: string) =>
+      h.published.filter((e) => e.type === type && e.data['kind'] === 'dispatch').length;
+    await waitFor(
+      async () => {
+        const text = (await h.sut.app.inject({ method: 'GET', url: '/metrics' })).body;
+        return (
+          metricSample(text, 'jsjb_clocks_warned_total', { kind: 'dispatch' }) ===
+            publishedOf('sla.warned.v1') &&
+          metricSample(text, 'jsjb_clocks_breached_total', { kind: 'dispatch' }) ===
+            publishedOf('sla.breached.v1')
+        );
+      },
+      { description: 'the clock counters equal to the 催办 and 督办 published' },
+    );
   });
 
   it('an approved extension moves the reply deadline with an audit entry; breached clears, everBreached stays', async () => {

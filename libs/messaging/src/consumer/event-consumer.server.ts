@@ -1,8 +1,10 @@
 import { Catch, type RpcExceptionFilter } from '@nestjs/common';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { EventCatalog } from '@jsjb/contracts';
-import type { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { contextFromTraceparent, tracer } from '@jsjb/platform';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Admin, Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { lastValueFrom, throwError, type Observable } from 'rxjs';
 import { fromKafkaHeaders, type EventEnvelope } from '../cloud-events';
 import { createProducer } from '../kafka/kafka';
@@ -83,6 +85,9 @@ const INBOX_INSERT_COLUMNS = 3;
 export class EventConsumerServer extends Server implements CustomTransportStrategy {
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
+  /** Reads end and committed offsets for the lag gauge; connected at the first scrape. */
+  private admin: { client: Admin; connected: Promise<void> } | undefined;
+  private topics: string[] = [];
   private readonly log: RelayLogger;
   private readonly txBatch: number;
   private readonly handledCounter: Counter<'type' | 'outcome'> | undefined;
@@ -105,6 +110,13 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
         help: 'Time of one consumer transaction (inbox + handlers)',
         buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
         registers: [options.metrics],
+      });
+      const lag: Gauge<'topic' | 'partition'> = new Gauge({
+        name: 'jsjb_consumer_lag_messages',
+        help: "Records of a topic partition the service's consumer group has not committed yet (end offset minus committed offset)",
+        labelNames: ['topic', 'partition'],
+        registers: [options.metrics],
+        collect: (): Promise<void> => this.collectLag(lag),
       });
     }
   }
@@ -156,6 +168,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     const topics = [
       ...new Set(types.map((t) => this.options.catalog[t]?.topic).filter((t): t is string => !!t)),
     ];
+    this.topics = topics;
     this.producer = createProducer(this.options.kafka);
     this.consumer = this.options.kafka.consumer({
       groupId: this.options.groupId,
@@ -183,8 +196,68 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     this.stopping = true;
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
+    await this.admin?.client.disconnect().catch(() => undefined);
     this.consumer = undefined;
     this.producer = undefined;
+    this.admin = undefined;
+  }
+
+  /**
+   * The group's lag per partition of its topics, as Kafka's tools compute it: each partition's end
+   * offset minus the offset the group committed (or the partition's start before any commit). Read
+   * from the brokers at scrape time (a metadata, a ListOffsets and an OffsetFetch request) rather
+   * than from the consumer's fetches, so a consumer that is stuck, retrying or gone still shows its
+   * lag growing, and every partition is reported whichever instance holds it — every instance
+   * reports the same figures: aggregate with max, not sum. Offsets commit each second, so up to a
+   * second of handled records counts too. When Kafka does not answer within 2 s the series are
+   * left out of the scrape rather than reported stale.
+   */
+  private async collectLag(gauge: Gauge<'topic' | 'partition'>): Promise<void> {
+    gauge.reset();
+    if (this.topics.length === 0 || this.stopping) return;
+    if (this.admin === undefined) {
+      const client = this.options.kafka.admin();
+      this.admin = { client, connected: client.connect() };
+    }
+    const admin = this.admin;
+    const read = async (): Promise<{ topic: string; partition: number; lag: number }[]> => {
+      await admin.connected;
+      const [ends, committed] = await Promise.all([
+        Promise.all(
+          this.topics.map(async (topic) => ({ topic, offsets: await admin.client.fetchTopicOffsets(topic) })),
+        ),
+        admin.client.fetchOffsets({ groupId: this.options.groupId, topics: this.topics }),
+      ]);
+      const committedAt = new Map<string, number>();
+      for (const t of committed)
+        for (const p of t.partitions) committedAt.set(`${t.topic}:${p.partition}`, Number(p.offset));
+      return ends.flatMap(({ topic, offsets }) =>
+        offsets.map((p) => {
+          const at = committedAt.get(`${topic}:${p.partition}`) ?? -1;
+          const from = at >= 0 ? at : Number(p.low);
+          return { topic, partition: p.partition, lag: Math.max(0, Number(p.high) - from) };
+        }),
+      );
+    };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const lags = await Promise.race([
+        read(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('Kafka did not answer within 2 s')), 2000);
+        }),
+      ]);
+      for (const { topic, partition, lag } of lags) gauge.set({ topic, partition: String(partition) }, lag);
+    } catch (error) {
+      if (this.admin === admin) {
+        // A failed connect is not retried by kafkajs: the next scrape connects anew.
+        this.admin = undefined;
+        void admin.client.disconnect().catch(() => undefined);
+      }
+      this.log.warn(`consumer lag unavailable: ${describeError(error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   on(): never {
@@ -335,9 +408,39 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   ): Promise<void> {
     const handler = this.messageHandlers.get(envelope.type);
     if (!handler) return;
-    const context = new EventContext([tx, envelope, batch.topic, batch.partition, message.offset]);
-    const result: unknown = await handler(data, context);
-    await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+    const eventContext = new EventContext([tx, envelope, batch.topic, batch.partition, message.offset]);
+    // A consumer span, child of the producer's: events the handler writes carry its context on.
+    const parent = contextFromTraceparent(envelope.traceparent);
+    const span = tracer().startSpan(
+      `process ${envelope.type}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': batch.topic,
+          'messaging.destination.partition.id': String(batch.partition),
+          'messaging.consumer.group.name': this.options.groupId,
+          'messaging.message.id': envelope.id,
+          'messaging.kafka.offset': Number(message.offset),
+          'cloudevents.event_type': envelope.type,
+          'cloudevents.event_subject': envelope.subject,
+        },
+      },
+      parent,
+    );
+    try {
+      await context.with(trace.setSpan(parent, span), async () => {
+        const result: unknown = await handler(data, eventContext);
+        await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+      });
+    } catch (error) {
+      span.recordException(asError(error));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error).message });
+      throw error;
+    } finally {
+      span.end();
+    }
   }
 
   private async deadLetterAll(

@@ -1,10 +1,13 @@
 import { hostname } from 'node:os';
+import { contextFromTraceparent, traceparentOf, tracer } from '@jsjb/platform';
+import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { Client, Pool } from 'pg';
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
 import { toKafkaHeaders } from '../cloud-events';
 import { createProducer } from '../kafka/kafka';
 import { describeError } from '../consumer/event-errors';
+import type { EventCounters } from './event-counters';
 import { OUTBOX_CHANNEL } from './outbox';
 
 export interface RelayLogger {
@@ -29,6 +32,8 @@ export interface OutboxRelayOptions {
   pruneIntervalMs?: number;
   logger?: RelayLogger;
   metrics?: Registry;
+  /** The service's business counters, counted as their events are published. */
+  eventCounters?: EventCounters;
   /** Called after a batch reached Kafka and before it is marked sent (a seam for crash tests). */
   onPublished?: (count: number) => void;
 }
@@ -111,29 +116,6 @@ export class OutboxRelay {
         buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
         registers,
       });
-      const pool = this.pool;
-      new Gauge({
-        name: 'outbox_lag_seconds',
-        help: 'Age of the oldest event not yet published (0 when the outbox is empty)',
-        registers,
-        async collect() {
-          const { rows } = await pool.query<{ lag: number | null }>(
-            'SELECT EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS lag FROM outbox_event WHERE sent_at IS NULL',
-          );
-          this.set(rows[0]?.lag ?? 0);
-        },
-      });
-      new Gauge({
-        name: 'outbox_pending_events',
-        help: 'Events in the outbox not yet published',
-        registers,
-        async collect() {
-          const { rows } = await pool.query<{ n: number }>(
-            'SELECT count(*)::int AS n FROM outbox_event WHERE sent_at IS NULL',
-          );
-          this.set(rows[0]?.n ?? 0);
-        },
-      });
     }
   }
 
@@ -175,13 +157,19 @@ export class OutboxRelay {
     const rows = await this.claim();
     if (rows.length === 0) return 0;
     const started = performance.now();
+    const sends = rows.map(startPublishSpan);
     try {
       if (!this.producerConnected) {
         await this.producer.connect();
         this.producerConnected = true;
       }
-      await this.producer.sendBatch({ topicMessages: toTopicMessages(rows), acks: -1 });
+      await this.producer.sendBatch({ topicMessages: toTopicMessages(sends), acks: -1 });
+      for (const { span } of sends) span?.end();
     } catch (error) {
+      for (const { span } of sends) {
+        span?.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error).message });
+        span?.end();
+      }
       this.failures?.inc();
       await this.pool
         .query(
@@ -197,6 +185,8 @@ export class OutboxRelay {
       [rows.map((r) => r.id)],
     );
     this.published?.inc(rows.length);
+    if (this.options.eventCounters)
+      for (const row of rows) this.options.eventCounters.count(row.type, row.payload);
     this.batchSeconds?.observe((performance.now() - started) / 1000);
     return rows.length;
   }
@@ -320,17 +310,59 @@ export class OutboxRelay {
   }
 }
 
+interface PublishSend {
+  row: ClaimedRow;
+  /** Undefined for an event of a trace not sampled: nothing would record it. */
+  span: Span | undefined;
+  /** The trace context the record carries: its publish span's, else the row's own. */
+  traceparent: string | undefined;
+}
+
+/** W3C trace flags, the last field of a traceparent: bit 0 is "sampled". */
+function sampled(traceparent: string): boolean {
+  return (Number.parseInt(traceparent.slice(-2), 16) & 1) === 1;
+}
+
+/**
+ * A producer span for one event, child of the context it was written in (the HTTP request or
+ * event handling whose transaction stored it), or a new trace for an event written outside any.
+ * The record carries this span's context, so the consumer's span is its child. An event of a trace
+ * not sampled gets no span (a few microseconds saved per event): its record carries the row's
+ * context, and the consumer continues the same trace id.
+ */
+function startPublishSpan(row: ClaimedRow): PublishSend {
+  const stored = row.headers.traceparent;
+  if (stored !== undefined && !sampled(stored)) return { row, span: undefined, traceparent: stored };
+  const parent = contextFromTraceparent(stored);
+  const span = tracer().startSpan(
+    `publish ${row.type}`,
+    {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'send',
+        'messaging.destination.name': row.topic,
+        'messaging.message.id': row.id,
+        'messaging.kafka.message.key': row.key,
+        'cloudevents.event_type': row.type,
+      },
+    },
+    parent,
+  );
+  return { row, span, traceparent: traceparentOf(trace.setSpan(parent, span)) ?? stored };
+}
+
 /** Rows in seq order → one message list per topic, each in seq order (kafkajs keeps per-partition order). */
-function toTopicMessages(rows: readonly ClaimedRow[]): { topic: string; messages: Message[] }[] {
+function toTopicMessages(sends: readonly PublishSend[]): { topic: string; messages: Message[] }[] {
   const byTopic = new Map<string, Message[]>();
-  for (const row of rows) {
+  for (const { row, traceparent } of sends) {
     const headers = toKafkaHeaders({
       id: row.id,
       type: row.type,
       source: row.headers.source ?? 'jsjb',
       subject: row.key,
       time: row.headers.time ?? new Date().toISOString(),
-      ...(row.headers.traceparent ? { traceparent: row.headers.traceparent } : {}),
+      ...(traceparent ? { traceparent } : {}),
     });
     const messages = byTopic.get(row.topic) ?? [];
     messages.push({

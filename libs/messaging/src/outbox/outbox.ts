@@ -1,4 +1,5 @@
 import type { EventCatalog } from '@jsjb/contracts';
+import { traceparentOf } from '@jsjb/platform';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { SqlExecutor } from '../sql';
@@ -18,6 +19,7 @@ export interface NewEvent<T extends string = string> {
   id?: string;
   /** Defaults to now. */
   time?: Date;
+  /** W3C trace context the event continues; defaults to the active span's (the request or event being handled). */
   traceparent?: string;
 }
 
@@ -128,7 +130,8 @@ export class Outbox {
     const id = event.id ?? randomUUID();
     const time = (event.time ?? new Date()).toISOString();
     const headers: Record<string, string> = { source: this.source, time };
-    if (event.traceparent) headers['traceparent'] = event.traceparent;
+    const traceparent = event.traceparent ?? traceparentOf();
+    if (traceparent) headers['traceparent'] = traceparent;
     return {
       id,
       topic: definition.topic,

@@ -3,7 +3,16 @@ import { startDevBroker, type DevBroker } from '@jsjb/kafka-dev-broker';
 import { waitFor } from '@jsjb/testing';
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { type NewEvent, createKafka, EventContractError, Outbox, OutboxRelay } from '../../src';
+import {
+  type EventCounterDefinition,
+  type NewEvent,
+  createKafka,
+  EventContractError,
+  EventCounters,
+  Outbox,
+  OutboxRelay,
+  registerOutboxGauges,
+} from '../../src';
 import {
   assertExactlyOnceInOrder,
   createTestDb,
@@ -13,6 +22,7 @@ import {
   TEST_EVENT,
   testCatalog,
   type TestDb,
+  type TestEvent,
 } from '../support';
 
 describe('transactional outbox and relay (real PostgreSQL, dev broker)', () => {
@@ -153,31 +163,45 @@ describe('transactional outbox and relay (real PostgreSQL, dev broker)', () => {
     }
   });
 
-  it('reports its lag and prunes what was sent', async () => {
+  it('reports its lag, counts what it published by the business counters, and prunes what was sent', async () => {
     const { catalog } = testCatalog();
     const outbox = new Outbox(catalog, 'jsjb/test');
     await db.prisma.$transaction((tx) =>
-      outbox.add(tx, {
-        type: TEST_EVENT,
-        subject: 'L',
-        data: { subject: 'L', n: 1 },
-        time: new Date(Date.now() - 5000),
-      }),
+      outbox.addMany(tx, [
+        { type: TEST_EVENT, subject: 'L', data: { subject: 'L', n: 1 }, time: new Date(Date.now() - 5000) },
+        { type: TEST_EVENT, subject: 'L', data: { subject: 'L', n: 2, poison: true } },
+      ]),
     );
     const registry = new Registry();
+    registerOutboxGauges(registry, db.prisma);
+    // The test event is not in the contracts' catalogue: its counter is declared loosely here.
+    const counter: EventCounterDefinition = {
+      name: 'jsjb_test_events_total',
+      help: 'test',
+      labelNames: ['poison'],
+      events: {},
+    };
+    (counter.events as Record<string, (data: TestEvent) => Record<string, string>>)[TEST_EVENT] = (data) => ({
+      poison: String(data.poison === true),
+    });
     const relay = new OutboxRelay({
       databaseUrl: db.database.url,
       kafka,
       metrics: registry,
+      eventCounters: new EventCounters([counter], registry),
       retainSentMs: 0,
     });
     const metrics = async (): Promise<string> => registry.metrics();
-    expect(await metrics()).toMatch(/^outbox_lag_seconds (4|5|6)\.\d+$/m);
-    expect(await metrics()).toMatch(/^outbox_pending_events 1$/m);
-    expect(await relay.publishBatch()).toBe(1);
-    expect(await metrics()).toMatch(/^outbox_lag_seconds 0$/m);
-    expect(await metrics()).toMatch(/^outbox_published_total 1$/m);
-    expect(await relay.prune()).toBe(1);
+    expect(await metrics()).toMatch(/^jsjb_outbox_lag_seconds (4|5|6)\.\d+$/m);
+    expect(await metrics()).toMatch(/^jsjb_outbox_pending 2$/m);
+    expect(await metrics()).not.toMatch(/^jsjb_test_events_total\{/m);
+    expect(await relay.publishBatch()).toBe(2);
+    expect(await metrics()).toMatch(/^jsjb_outbox_lag_seconds 0$/m);
+    expect(await metrics()).toMatch(/^jsjb_outbox_pending 0$/m);
+    expect(await metrics()).toMatch(/^outbox_published_total 2$/m);
+    expect(await metrics()).toMatch(/^jsjb_test_events_total\{poison="false"\} 1$/m);
+    expect(await metrics()).toMatch(/^jsjb_test_events_total\{poison="true"\} 1$/m);
+    expect(await relay.prune()).toBe(2);
     expect(await db.prisma.outboxEvent.count()).toBe(0);
     await relay.stop();
   });

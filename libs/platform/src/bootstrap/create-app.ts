@@ -11,6 +11,7 @@ import { ProblemDetailsFilter } from '../errors/problem-details.filter';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../logging/logging';
 import { MetricsRegistry } from '../metrics/metrics';
 import { APP_CONNECTORS } from '../platform.tokens';
+import { traceHttpRequests } from '../tracing/http-tracing';
 
 export interface OpenApiInfo {
   title: string;
@@ -26,7 +27,8 @@ export interface CreateAppOptions {
 
 /**
  * Builds a service's Nest application on Fastify with the platform's cross-cutting wiring:
- * request ids, JSON logs, problem-details errors, HTTP metrics and the OpenAPI UI at /docs.
+ * request ids, a trace span per request, JSON logs, problem-details errors, HTTP metrics and the
+ * OpenAPI UI at /docs.
  * Used by `runService` and by integration tests (which call `app.inject`).
  */
 export async function createApp(options: CreateAppOptions): Promise<NestFastifyApplication> {
@@ -51,6 +53,8 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   app.useGlobalFilters(new ProblemDetailsFilter());
 
   const fastify = app.getHttpAdapter().getInstance();
+  // First: the request's span is active in every later hook, guard and handler.
+  traceHttpRequests(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     void reply.headers(request.url.startsWith('/docs') ? DOCS_SECURITY_HEADERS : SECURITY_HEADERS);

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { loadConfig, type BaseConfig } from '../config/config';
 import { PlatformError } from '../errors/platform.error';
 import { migrate } from '../migrations/migration-runner';
+import { startTracing } from '../tracing/tracing';
 import { createApp, type OpenApiInfo } from './create-app';
 
 export interface RunServiceOptions<C extends BaseConfig> {
@@ -79,6 +80,8 @@ export async function runService<C extends BaseConfig>(options: RunServiceOption
         logger: migrationLogger,
       });
     }
+    // Before the application: its providers and hooks find the tracer provider already there.
+    const tracing = startTracing({ service: options.service, config });
     const app = await createApp({ module: options.appModule(config), config, openApi: options.openApi });
     const logger = app.get(Logger);
     let stopping = false;
@@ -93,17 +96,21 @@ export async function runService<C extends BaseConfig>(options: RunServiceOption
           process.exit(1);
         }, config.SHUTDOWN_TIMEOUT_MS).unref();
         // close() stops accepting connections, lets in-flight requests finish and runs every
-        // module's shutdown hooks (database and Redis disconnect), then we exit cleanly.
-        app.close().then(
-          () => {
-            logger.log('stopped', 'Shutdown');
-            process.exit(0);
-          },
-          (error: unknown) => {
-            logger.error({ err: error }, 'shutdown failed');
-            process.exit(1);
-          },
-        );
+        // module's shutdown hooks (database and Redis disconnect); the spans still buffered are
+        // exported; then we exit cleanly.
+        app
+          .close()
+          .then(() => tracing.shutdown())
+          .then(
+            () => {
+              logger.log('stopped', 'Shutdown');
+              process.exit(0);
+            },
+            (error: unknown) => {
+              logger.error({ err: error }, 'shutdown failed');
+              process.exit(1);
+            },
+          );
       });
     }
     await app.startAllMicroservices();

@@ -30,6 +30,28 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the OpenTelemetry variables: no export unless an endpoint is set, all new traces sampled', () => {
+    const none = loadConfig(baseConfigSchema, { ...valid, OTEL_EXPORTER_OTLP_ENDPOINT: '' });
+    expect(none.OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+    expect(none.OTEL_SERVICE_NAME).toBeUndefined();
+    expect(none.OTEL_TRACES_SAMPLER_ARG).toBe(1);
+    const set = loadConfig(baseConfigSchema, {
+      ...valid,
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318',
+      OTEL_SERVICE_NAME: 'intake-blue',
+      OTEL_TRACES_SAMPLER_ARG: '0.25',
+    });
+    expect(set.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-collector:4318');
+    expect(set.OTEL_SERVICE_NAME).toBe('intake-blue');
+    expect(set.OTEL_TRACES_SAMPLER_ARG).toBe(0.25);
+    expect(() =>
+      loadConfig(baseConfigSchema, { ...valid, OTEL_EXPORTER_OTLP_ENDPOINT: 'grpc://collector:4317' }),
+    ).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+    expect(() => loadConfig(baseConfigSchema, { ...valid, OTEL_TRACES_SAMPLER_ARG: '2' })).toThrow(
+      /OTEL_TRACES_SAMPLER_ARG/,
+    );
+  });
+
   it('stops with a message naming a missing variable', () => {
     const { DATABASE_URL: _omitted, ...env } = valid;
     expect(() => loadConfig(baseConfigSchema, env)).toThrow(/DATABASE_URL: .*\(not set\)/);

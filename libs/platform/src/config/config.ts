@@ -77,6 +77,18 @@ export const baseConfigSchema = z.object({
     .transform((v) => v === 'true'),
   /** With DEV_CLOCK_CONTROL: the service's time at boot (e.g. a week before Spring Festival), then it runs on. */
   DEV_CLOCK_START: z.iso.datetime({ offset: true }).optional(),
+  /**
+   * OTLP/HTTP endpoint of a trace collector (an OpenTelemetry Collector, Jaeger, Tempo), e.g.
+   * `http://otel-collector:4318`: spans go to `<endpoint>/v1/traces`. Unset or empty: no export.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.url({ protocol: /^https?$/ }).optional(),
+  ),
+  /** The service name traces carry (default: the service's own, e.g. `intake`). */
+  OTEL_SERVICE_NAME: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).max(100).optional()),
+  /** Share of new traces sampled (0–1) when exporting; a caller's sampling decision is kept. */
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
 });
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;

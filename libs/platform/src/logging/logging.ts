@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import type { BaseConfig } from '../config/config';
+import { traceLogFields } from '../tracing/trace-context';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -12,13 +13,17 @@ export function requestIdFrom(header: string | string[] | undefined): string {
   return value !== undefined && REQUEST_ID_PATTERN.test(value) ? value : randomUUID();
 }
 
-/** JSON logs through pino: one line per request with its id, secrets redacted, probes quiet. */
+/**
+ * JSON logs through pino: one line per request with its id, secrets redacted, probes quiet; a
+ * line written while a request or event is handled carries the `traceId` and `spanId` of its span.
+ */
 export function pinoParams(service: string, config: Pick<BaseConfig, 'LOG_LEVEL'>): Params {
   return {
     pinoHttp: {
       level: config.LOG_LEVEL,
       base: { service },
       messageKey: 'msg',
+      mixin: traceLogFields,
       timestamp: () => `,"time":"${new Date().toISOString()}"`,
       // Fastify assigned req.id already (see createApp); fall back for plain HTTP servers.
       genReqId: (req: IncomingMessage, res: ServerResponse) => {
