@@ -1,4 +1,4 @@
-import { AppError, inManagerScope, managerScope, type Principal } from '@jsjb/platform';
+import { ForbiddenError, inManagerScope, managerScope, type Principal } from '@jsjb/platform';
 import type { TicketQuery } from './ticket.dto';
 
 /**
@@ -39,10 +39,8 @@ export function maySeeTicket(
   });
 }
 
-function outOfScope(field: string, message: string): AppError {
-  return new AppError('SCOPE.OUT_OF_SCOPE', 'The area asked for is outside your scope.', {
-    status: 403,
-    title: 'Forbidden',
-    errors: [{ field, code: 'out_of_scope', message }],
-  });
+function outOfScope(field: string, message: string): ForbiddenError {
+  return new ForbiddenError('SCOPE.OUT_OF_SCOPE', 'The area asked for is outside your scope.', [
+    { field, code: 'out_of_scope', message },
+  ]);
 }

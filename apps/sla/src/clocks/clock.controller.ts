@@ -1,6 +1,13 @@
 import { Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AppError, ApiZodQuery, Clock, CurrentPrincipal, parseOrThrow, type Principal } from '@jsjb/platform';
+import {
+  ApiZodQuery,
+  Clock,
+  ForbiddenError,
+  CurrentPrincipal,
+  parseOrThrow,
+  type Principal,
+} from '@jsjb/platform';
 import type { Clock as DeadlineClock } from './clock.domain';
 import { deadlineQuerySchema, ticketClocksQuerySchema, trackingQuerySchema } from './clock.dto';
 import { ClockRepository } from './clock.repository';
@@ -10,11 +17,9 @@ import { ClockService } from './clock.service';
 function scopedDistrict(principal: Principal, asked: string | undefined): string | undefined {
   if (principal.role !== 'manager' || !principal.districtCode) return asked;
   if (asked && asked !== principal.districtCode)
-    throw new AppError('SLA.OUT_OF_SCOPE', `Your scope is district ${principal.districtCode}`, {
-      status: 403,
-      title: 'Forbidden',
-      errors: [{ field: 'districtCode', code: 'out_of_scope', message: `only ${principal.districtCode}` }],
-    });
+    throw new ForbiddenError('SLA.OUT_OF_SCOPE', `Your scope is district ${principal.districtCode}`, [
+      { field: 'districtCode', code: 'out_of_scope', message: `only ${principal.districtCode}` },
+    ]);
   return principal.districtCode;
 }
 

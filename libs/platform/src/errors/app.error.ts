@@ -57,8 +57,8 @@ export class ConflictError extends AppError {
 }
 
 export class ForbiddenError extends AppError {
-  constructor(code: string, message: string) {
-    super(code, message, { status: 403, title: 'Forbidden' });
+  constructor(code: string, message: string, errors: FieldError[] = []) {
+    super(code, message, { status: 403, title: 'Forbidden', errors });
   }
 }
 
