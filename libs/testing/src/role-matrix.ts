@@ -1,4 +1,5 @@
 import {
+  type BaseConfig,
   DEVELOPMENT_JWT_SECRET,
   type Permission,
   type PermissionMap,
@@ -9,6 +10,7 @@ import {
   type TokenClaims,
 } from '@jsjb/platform';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type ServiceSuiteOptions, startTestApp, type TestApp } from './service-suite';
 
 /** Who calls in one cell of the matrix. */
 export type Caller = Role | 'no-token' | 'expired-token' | 'forged-token' | 'other-unit';
@@ -162,4 +164,37 @@ function codeOf(body: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A service's role-matrix suite: boots it on its own database and checks every route against its
+ * permission map with `roleMatrixViolations` (units `matrix-unit-a` / `matrix-unit-b`, managers
+ * and dispatchers of district 110101 unless given).
+ */
+export function describeRoleMatrix<C extends BaseConfig>(
+  service: Omit<ServiceSuiteOptions<C>, 'dmmfPath'>,
+  matrix: Pick<RoleMatrixOptions, 'permissions' | 'params'> & Partial<RoleMatrixOptions>,
+): void {
+  describe(`${service.service} role matrix`, () => {
+    let sut: TestApp<C> | undefined;
+
+    beforeAll(async () => {
+      sut = await startTestApp(service);
+    }, 60_000);
+
+    afterAll(async () => {
+      await sut?.close();
+    }, 60_000);
+
+    it('allows and denies every route as the permission map declares', async () => {
+      if (!sut) throw new Error(`${service.service} did not start`);
+      const violations = await roleMatrixViolations(sut.app, {
+        unitId: 'matrix-unit-a',
+        otherUnitId: 'matrix-unit-b',
+        district: '110101',
+        ...matrix,
+      });
+      expect(violations).toEqual([]);
+    }, 60_000);
+  });
 }

@@ -1,39 +1,21 @@
 import { join } from 'node:path';
-import { roleMatrixViolations, startTestApp, type TestApp } from '@jsjb/testing';
+import { describeRoleMatrix } from '@jsjb/testing';
 import { AppModule, SERVICE } from '../../src/app.module';
-import { slaConfigSchema, type SlaConfig } from '../../src/config';
+import { slaConfigSchema } from '../../src/config';
 import { SLA_PERMISSIONS } from '../../src/permissions';
 
 // Every route of the service, called with every role, without a token, with an expired and a
 // forged token, and with another unit's token where a route names a unit: each call must come
 // out as the permission map declares (see roleMatrixViolations).
-describe('sla role matrix', () => {
-  let sut: TestApp<SlaConfig>;
-
-  beforeAll(async () => {
-    sut = await startTestApp(
-      {
-        service: SERVICE,
-        configSchema: slaConfigSchema,
-        appModule: (config) => AppModule.forRoot(config),
-        migrationsDir: join(__dirname, '../../prisma/migrations'),
-      },
-      {},
-    );
-  }, 60_000);
-
-  afterAll(async () => {
-    await sut?.close();
-  }, 60_000);
-
-  it('allows and denies every route as the permission map declares', async () => {
-    const violations = await roleMatrixViolations(sut.app, {
-      permissions: SLA_PERMISSIONS,
-      params: { id: 'cn', year: '2026', date: '2026-10-08', version: 'db11t-2023', token: 'not-a-token' },
-      unitId: 'matrix-unit-a',
-      otherUnitId: 'matrix-unit-b',
-      district: '110101',
-    });
-    expect(violations).toEqual([]);
-  }, 60_000);
-});
+describeRoleMatrix(
+  {
+    service: SERVICE,
+    configSchema: slaConfigSchema,
+    appModule: (config) => AppModule.forRoot(config),
+    migrationsDir: join(__dirname, '../../prisma/migrations'),
+  },
+  {
+    permissions: SLA_PERMISSIONS,
+    params: { id: 'cn', year: '2026', date: '2026-10-08', version: 'db11t-2023', token: 'not-a-token' },
+  },
+);
