@@ -51,3 +51,13 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
   return String(error);
 }
+
+/**
+ * The Node 22 binary to run workspace scripts with: this process's own when it is Node 22 (npm
+ * scripts run on the workspace's), else the workspace's `node_modules/.bin/node`.
+ */
+export function workspaceNode(root: string = findWorkspaceRoot()): string {
+  return Number(process.versions.node.split('.')[0]) >= 22
+    ? process.execPath
+    : join(root, 'node_modules', '.bin', 'node');
+}

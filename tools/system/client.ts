@@ -4,14 +4,11 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { planPorts, SERVICES, type ServiceName } from '../dev/config.ts';
 import { pollUntil } from '../dev/process.ts';
-import { findWorkspaceRoot } from '../dev/workspace.ts';
+import { findWorkspaceRoot, workspaceNode } from '../dev/workspace.ts';
 
 const root = findWorkspaceRoot();
 // The workspace's Node 22 (npm scripts run on it); the token tool needs it too.
-const node =
-  Number(process.versions.node.split('.')[0]) >= 22
-    ? process.execPath
-    : join(root, 'node_modules', '.bin', 'node');
+const node = workspaceNode(root);
 
 /** Claims of a caller, as `npm run token` takes them. */
 export interface Caller {

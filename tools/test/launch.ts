@@ -6,14 +6,11 @@ import { devBrokerCli } from '../dev/kafka.ts';
 import { planPorts } from '../dev/config.ts';
 import { httpGet, isPortFree } from '../dev/net.ts';
 import { pollUntil, withTimeout } from '../dev/process.ts';
-import { findWorkspaceRoot } from '../dev/workspace.ts';
+import { findWorkspaceRoot, workspaceNode } from '../dev/workspace.ts';
 
 const root = findWorkspaceRoot();
 // Jest runs on the workspace's Node 22 through npm scripts; fall back to that binary otherwise.
-export const node =
-  Number(process.versions.node.split('.')[0]) >= 22
-    ? process.execPath
-    : join(root, 'node_modules', '.bin', 'node');
+export const node = workspaceNode(root);
 
 export interface Launched {
   child: ChildProcess;
