@@ -3,6 +3,10 @@
 // Prints exactly one line, "kafka-dev-broker listening on <host>:<port>", to stdout once it
 // accepts connections (tools parse it); --verbose logs events to stderr. Exits 0 on
 // SIGINT/SIGTERM after closing every connection.
+// Outages for fault-injection runs: SIGUSR1 suspends the broker (stops listening and drops every
+// connection, keeping topics, committed offsets and groups, as a restarted Kafka keeps its log),
+// SIGUSR2 resumes it on the same address; each prints "kafka-dev-broker suspended" /
+// "kafka-dev-broker resumed" once done.
 
 import { startDevBroker, type DevBrokerOptions } from './index';
 
@@ -65,9 +69,11 @@ async function main(): Promise<void> {
   const broker = await startDevBroker(options);
   process.stdout.write(`kafka-dev-broker listening on ${broker.brokers}\n`);
   let stopping = false;
+  let keepAlive: NodeJS.Timeout | undefined;
   const shutdown = (): void => {
     if (stopping) return;
     stopping = true;
+    clearInterval(keepAlive);
     broker.stop().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -78,6 +84,29 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  // Outage requests run one after another, in the order they arrived. While suspended the broker
+  // holds no socket, so a timer keeps the process alive until it resumes or stops.
+  let outage = Promise.resolve();
+  const outageStep = (action: 'suspend' | 'resume', done: string): void => {
+    outage = outage
+      .then(async () => {
+        if (action === 'suspend') {
+          keepAlive ??= setInterval(() => undefined, 3_600_000);
+          await broker.suspend();
+        } else {
+          await broker.resume();
+          clearInterval(keepAlive);
+          keepAlive = undefined;
+        }
+      })
+      .then(
+        () => void (stopping || process.stdout.write(`kafka-dev-broker ${done}\n`)),
+        (error: unknown) =>
+          void process.stderr.write(`kafka-dev-broker: ${action} failed: ${String(error)}\n`),
+      );
+  };
+  process.on('SIGUSR1', () => outageStep('suspend', 'suspended'));
+  process.on('SIGUSR2', () => outageStep('resume', 'resumed'));
 }
 
 main().catch((error: unknown) => {

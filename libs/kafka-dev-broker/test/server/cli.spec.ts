@@ -96,6 +96,48 @@ describe('kafka-dev-broker CLI', () => {
     expect(r.stderr()).toContain('auto-created topic auto-created (5 partitions)');
   });
 
+  it('SIGUSR1 suspends (connections refused, data kept), SIGUSR2 resumes on the same address', async () => {
+    const r = run(['--port', '0']);
+    const address = await listening(r);
+    const kafka = new Kafka({
+      clientId: 'cli-test',
+      brokers: [address],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+      connectionTimeout: 500,
+    });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    await producer.send({ topic: 'kept', messages: [{ value: 'before the outage' }] });
+    await producer.disconnect();
+
+    r.child.kill('SIGUSR1');
+    await waitFor(
+      'the suspended line',
+      () => r.stdout().includes('kafka-dev-broker suspended\n') || undefined,
+    );
+    const refused = kafka.admin();
+    await expect(refused.connect()).rejects.toThrow();
+
+    r.child.kill('SIGUSR2');
+    await waitFor('the resumed line', () => r.stdout().includes('kafka-dev-broker resumed\n') || undefined);
+    const admin = kafka.admin();
+    await admin.connect();
+    expect(await admin.fetchTopicOffsets('kept')).toEqual(
+      expect.arrayContaining([expect.objectContaining({ high: '1' })]),
+    );
+    await admin.disconnect();
+
+    r.child.kill('SIGTERM');
+    expect(await r.exited).toEqual({ code: 0, signal: null });
+    expect(r.stdout().split('\n')).toEqual([
+      `kafka-dev-broker listening on ${address}`,
+      'kafka-dev-broker suspended',
+      'kafka-dev-broker resumed',
+      '',
+    ]);
+  });
+
   it('rejects unknown arguments with exit code 2', async () => {
     const r = run(['--bogus']);
     expect((await r.exited).code).toBe(2);
