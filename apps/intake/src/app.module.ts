@@ -17,6 +17,14 @@ import { INTAKE_PERMISSIONS } from './permissions';
 
 export const SERVICE = 'intake';
 
+/** The event types this service applies (its consumer group's inbox). */
+export const CONSUMED_EVENTS: readonly string[] = [
+  'territory.changed.v1',
+  'units.changed.v1',
+  'catalogue.changed.v1',
+  ...STATUS_EVENT_TYPES,
+];
+
 @Module({})
 export class AppModule {
   static forRoot(config: IntakeConfig): DynamicModule {
@@ -31,12 +39,7 @@ export class AppModule {
           service: SERVICE,
           config,
           catalog: EVENTS,
-          consumes: [
-            'territory.changed.v1',
-            'units.changed.v1',
-            'catalogue.changed.v1',
-            ...STATUS_EVENT_TYPES,
-          ],
+          consumes: CONSUMED_EVENTS,
           database: PrismaService,
           eventCounters: [TICKETS_RECEIVED],
         }),

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { join } from 'node:path';
 import { messagingCommands } from '@jsjb/messaging';
 import { runService } from '@jsjb/platform';
-import { AppModule, SERVICE } from './app.module';
+import { AppModule, CONSUMED_EVENTS, SERVICE } from './app.module';
 import { intakeConfigSchema } from './config';
 import { privacyCommands } from './privacy/privacy.commands';
 
@@ -11,7 +11,7 @@ void runService({
   configSchema: intakeConfigSchema,
   appModule: (config) => AppModule.forRoot(config),
   migrationsDir: join(__dirname, '..', 'prisma', 'migrations'),
-  commands: { ...messagingCommands(SERVICE), ...privacyCommands() },
+  commands: { ...messagingCommands(SERVICE, CONSUMED_EVENTS), ...privacyCommands() },
   openApi: {
     title: 'jsjb intake — 12345 hotline, app and Open311 intake',
     description:

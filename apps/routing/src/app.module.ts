@@ -14,6 +14,9 @@ import { ROUTING_PERMISSIONS } from './permissions';
 
 export const SERVICE = 'routing';
 
+/** The event types this service applies (its consumer group's inbox). */
+export const CONSUMED_EVENTS: readonly string[] = ['ticket.received.v1', 'ticket.reopened.v1'];
+
 @Module({})
 export class AppModule {
   static forRoot(config: RoutingConfig): DynamicModule {
@@ -27,7 +30,7 @@ export class AppModule {
           service: SERVICE,
           config,
           catalog: EVENTS,
-          consumes: ['ticket.received.v1', 'ticket.reopened.v1'],
+          consumes: CONSUMED_EVENTS,
           database: PrismaService,
           eventCounters: [TICKETS_DISPATCHED, TICKETS_REPLIED],
         }),

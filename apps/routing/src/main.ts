@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { join } from 'node:path';
 import { messagingCommands } from '@jsjb/messaging';
 import { runService } from '@jsjb/platform';
-import { AppModule, SERVICE } from './app.module';
+import { AppModule, CONSUMED_EVENTS, SERVICE } from './app.module';
 import { routingConfigSchema } from './config';
 
 void runService({
@@ -10,7 +10,7 @@ void runService({
   configSchema: routingConfigSchema,
   appModule: (config) => AppModule.forRoot(config),
   migrationsDir: join(__dirname, '..', 'prisma', 'migrations'),
-  commands: messagingCommands(SERVICE),
+  commands: messagingCommands(SERVICE, CONSUMED_EVENTS),
   openApi: {
     title: 'jsjb routing — territory, dispatch and unit work',
     description:

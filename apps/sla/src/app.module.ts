@@ -17,6 +17,9 @@ import { SLA_PERMISSIONS } from './permissions';
 
 export const SERVICE = 'sla';
 
+/** The event types this service applies (its consumer group's inbox). */
+export const CONSUMED_EVENTS: readonly string[] = [...SLA_STREAM_EVENTS, ...REFERENCE_EVENTS];
+
 @Module({})
 export class AppModule {
   static forRoot(config: SlaConfig): DynamicModule {
@@ -30,7 +33,7 @@ export class AppModule {
           service: SERVICE,
           config,
           catalog: EVENTS,
-          consumes: [...SLA_STREAM_EVENTS, ...REFERENCE_EVENTS],
+          consumes: CONSUMED_EVENTS,
           database: PrismaService,
           eventCounters: [CLOCKS_BREACHED, CLOCKS_WARNED],
         }),

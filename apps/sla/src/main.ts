@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { join } from 'node:path';
 import { messagingCommands } from '@jsjb/messaging';
 import { runService } from '@jsjb/platform';
-import { AppModule, SERVICE } from './app.module';
+import { AppModule, CONSUMED_EVENTS, SERVICE } from './app.module';
 import { assessmentCommands } from './assessment/assessment.module';
 import { slaConfigSchema } from './config';
 
@@ -11,7 +11,7 @@ void runService({
   configSchema: slaConfigSchema,
   appModule: (config) => AppModule.forRoot(config),
   migrationsDir: join(__dirname, '..', 'prisma', 'migrations'),
-  commands: { ...messagingCommands(SERVICE), ...assessmentCommands() },
+  commands: { ...messagingCommands(SERVICE, CONSUMED_EVENTS), ...assessmentCommands() },
   openApi: {
     title: 'jsjb sla — deadlines, callbacks and assessment',
     description:

@@ -14,15 +14,21 @@ const out = (line: string): void => void process.stdout.write(`${line}\n`);
  * Operator subcommands of every service binary:
  *   node main.js replay-dlq --topic <topic> [--group <consumer group>] [--from-beginning]
  *   node main.js reread --topic <topic> (--earliest | --offset <n> | --time <ISO time>) [--forget-processed]
+ *   node main.js consumes   (one JSON line: the consumer group and the event types it applies, for
+ *                            `npm run reconcile` to match producers' outboxes against its inbox)
  * `reread` needs the service's consumers stopped; `--forget-processed` also clears the group's
  * inbox so re-read events are applied again (for rebuilding a read model from scratch).
  */
-export function messagingCommands(service: string): Record<string, Command> {
+export function messagingCommands(service: string, consumes: readonly string[]): Record<string, Command> {
   const kafkaFor = (config: Config) =>
     createKafka({ brokers: config.KAFKA_BROKERS, clientId: `jsjb-${service}-cli` });
   const groupOf = (config: Config): string => config.KAFKA_CONSUMER_GROUP ?? `jsjb-${service}`;
 
   return {
+    consumes: (config) => {
+      out(JSON.stringify({ service, group: groupOf(config), consumes: [...consumes].sort() }));
+      return Promise.resolve(0);
+    },
     'replay-dlq': async (config, args) => {
       const { values } = parseArgs({
         args: [...args],

@@ -83,6 +83,26 @@ export interface RecomputeCounts {
   readonly hotspotDays: number;
 }
 
+/** A stored daily counter row that differs from the recount of its facts (missing rows count as 0). */
+export interface CounterMismatch {
+  readonly table: 'assessment_unit_day' | 'assessment_hotspot_day';
+  /** The row's key: day and unit, or day, category, district and street. */
+  readonly key: string;
+  readonly stored: Record<string, number>;
+  readonly recount: Record<string, number>;
+}
+
+/** `verify`'s answer: rows compared, facts whose derived fields are stale, and the differences. */
+export interface CounterVerification {
+  readonly orders: number;
+  readonly unitDays: number;
+  readonly tickets: number;
+  readonly hotspotDays: number;
+  /** Orders whose day is not their dispatch's local day, or of an excluded ticket but not excluded. */
+  readonly staleFacts: number;
+  readonly mismatches: readonly CounterMismatch[];
+}
+
 interface RawOrder {
   assignmentId: string;
   ticketId: string;
@@ -429,6 +449,82 @@ export class AssessmentRepository {
    * when null), with the time zone in force: facts' days are recomputed, ticket exclusions re-applied.
    * Writers of facts wait meanwhile (SHARE locks), so the counters match the facts when it commits.
    */
+  /**
+   * Compares the maintained daily counters with a recount from the facts, writing nothing: what
+   * `recompute` would change. Reads one snapshot (REPEATABLE READ), so writers may keep running.
+   */
+  async verify(timeZone: string): Promise<CounterVerification> {
+    const counterNames = [
+      'orders',
+      'excluded',
+      'assessable',
+      'on_time',
+      'callbacks',
+      'uncontacted',
+      'resolved',
+      'satisfied',
+      'basically_satisfied',
+      'unsatisfied',
+    ] as const;
+    type Row = { key: string; stored: Record<string, number> | null; recount: Record<string, number> | null };
+    const compare = (table: CounterMismatch['table'], rows: Row[], names: readonly string[]) =>
+      rows.flatMap((row): CounterMismatch[] => {
+        const zeros = Object.fromEntries(names.map((n) => [n, 0]));
+        const stored = { ...zeros, ...(row.stored ?? {}) };
+        const recount = { ...zeros, ...(row.recount ?? {}) };
+        return names.every((n) => stored[n] === recount[n]) ? [] : [{ table, key: row.key, stored, recount }];
+      });
+    return this.prisma.$transaction(
+      async (tx) => {
+        const unitRows = await tx.$queryRaw<Row[]>`
+          WITH recount (day, unit_id, ${Prisma.raw(counterNames.join(', '))}) AS (
+            SELECT day, unit_id, ${FACT_COUNTS} FROM assessment_order GROUP BY day, unit_id)
+          SELECT coalesce(s.day, r.day)::text || ' ' || coalesce(s.unit_id, r.unit_id) AS key,
+            to_jsonb(s) - 'day' - 'unit_id' AS stored, to_jsonb(r) - 'day' - 'unit_id' AS recount
+          FROM assessment_unit_day s FULL JOIN recount r ON s.day = r.day AND s.unit_id = r.unit_id
+          ORDER BY 1`;
+        const hotspotRows = await tx.$queryRaw<Row[]>`
+          WITH recount AS (
+            SELECT day, coalesce(category_code, '') AS category_code, coalesce(district_code, '') AS district_code,
+              coalesce(street_code, '') AS street_code, count(*)::int AS tickets
+            FROM assessment_ticket GROUP BY 1, 2, 3, 4)
+          SELECT concat_ws(' ', coalesce(s.day, r.day)::text, coalesce(s.category_code, r.category_code),
+              coalesce(s.district_code, r.district_code), coalesce(s.street_code, r.street_code)) AS key,
+            jsonb_build_object('tickets', s.tickets) AS stored, jsonb_build_object('tickets', r.tickets) AS recount
+          FROM assessment_hotspot_day s FULL JOIN recount r
+            ON s.day = r.day AND s.category_code = r.category_code AND s.district_code = r.district_code
+              AND s.street_code = r.street_code
+          ORDER BY 1`;
+        const [facts] = await tx.$queryRaw<{ orders: number; tickets: number; stale: number }[]>`
+          SELECT (SELECT count(*)::int FROM assessment_order) AS orders,
+            (SELECT count(*)::int FROM assessment_ticket) AS tickets,
+            (SELECT count(*)::int FROM assessment_order o
+              WHERE o.day <> ${localDay(Prisma.sql`o.dispatched_at`, timeZone)}
+                OR (o.excluded_reason IS NULL
+                  AND EXISTS (SELECT 1 FROM assessment_ticket_exclusion e WHERE e.ticket_id = o.ticket_id)))
+            + (SELECT count(*)::int FROM assessment_ticket t
+              WHERE t.day <> ${localDay(Prisma.sql`t.received_at`, timeZone)}) AS stale`;
+        const hotspotNull = (row: Row): Row => ({
+          ...row,
+          stored: row.stored?.['tickets'] === null ? null : row.stored,
+          recount: row.recount?.['tickets'] === null ? null : row.recount,
+        });
+        return {
+          orders: facts?.orders ?? 0,
+          unitDays: unitRows.length,
+          tickets: facts?.tickets ?? 0,
+          hotspotDays: hotspotRows.length,
+          staleFacts: facts?.stale ?? 0,
+          mismatches: [
+            ...compare('assessment_unit_day', unitRows, counterNames),
+            ...compare('assessment_hotspot_day', hotspotRows.map(hotspotNull), ['tickets']),
+          ],
+        };
+      },
+      { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead, timeout: 600_000 },
+    );
+  }
+
   async recompute(fromDay: string | null, timeZone: string): Promise<RecomputeCounts> {
     const from = fromDay ?? '0001-01-01';
     const start = Prisma.sql`(${from}::timestamp AT TIME ZONE ${timeZone})`;

@@ -756,7 +756,31 @@ describe('assessment (考评)', () => {
     expect(scoped.streets.map((s) => s['unitId'])).toEqual(['street-a']);
   });
 
-  it('rebuilds the same counters from the facts (recompute-assessment)', async () => {
+  it('finds counters that differ from a recount (verify-assessment) and rebuilds them (recompute-assessment)', async () => {
+    const commands = assessmentCommands();
+    const verify = commands['verify-assessment'];
+    const command = commands['recompute-assessment'];
+    /** verify-assessment --json: its exit code and the report it printed. */
+    const verified = async (): Promise<Record<string, unknown>> => {
+      const printed: string[] = [];
+      const write = jest
+        .spyOn(process.stdout, 'write')
+        .mockImplementation((chunk: string | Uint8Array) => (printed.push(String(chunk)), true));
+      let code: number | undefined;
+      try {
+        code = await verify?.(h.sut.config, ['--json']);
+      } finally {
+        write.mockRestore();
+      }
+      const report = JSON.parse(printed.join('')) as Record<string, unknown>;
+      return {
+        code,
+        ok: report['ok'],
+        mismatchCount: report['mismatchCount'],
+        mismatches: report['mismatches'],
+      };
+    };
+    expect(await verified()).toMatchObject({ code: 0, ok: true, mismatchCount: 0 });
     const before = await counters();
     const rates = await streetRates();
     const hotspots = await hotspotRows();
@@ -768,9 +792,28 @@ describe('assessment (考评)', () => {
     await h.prisma.$executeRawUnsafe(
       `UPDATE assessment_hotspot_day SET tickets = tickets + 5 WHERE day >= '2026-03-01'`,
     );
-    const [command] = Object.values(assessmentCommands());
+    const damagedUnitDays = await h.prisma.$queryRawUnsafe<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM assessment_unit_day WHERE day >= '2026-03-01'`,
+    );
+    const damagedHotspots = await h.prisma.$queryRawUnsafe<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM assessment_hotspot_day WHERE day >= '2026-03-01'`,
+    );
+    const damaged = await verified();
+    expect(damaged).toMatchObject({
+      code: 1,
+      ok: false,
+      mismatchCount: (damagedUnitDays[0]?.n ?? 0) + (damagedHotspots[0]?.n ?? 0),
+    });
+    // the first 20 differing rows are printed, unit-days first
+    expect((damaged['mismatches'] as unknown[]).length).toBe(20);
+    expect((damaged['mismatches'] as unknown[])[0]).toMatchObject({
+      table: 'assessment_unit_day',
+      stored: { callbacks: 99, on_time: 0 },
+      recount: { callbacks: 1, on_time: 1 },
+    });
     expect(await command?.(h.sut.config, ['--from', '2026-03'])).toBe(0);
     expect(await counters()).toEqual(before);
+    expect(await verified()).toMatchObject({ code: 0, ok: true, mismatchCount: 0 });
     expect(await streetRates()).toEqual(rates);
     expect(await hotspotRows()).toEqual(hotspots);
     expect(await get('/assessment/hotspots?month=2026-03')).toEqual(hotspotFigures);
