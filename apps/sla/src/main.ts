@@ -4,6 +4,7 @@ import { messagingCommands } from '@jsjb/messaging';
 import { runService } from '@jsjb/platform';
 import { AppModule, CONSUMED_EVENTS, SERVICE } from './app.module';
 import { assessmentCommands } from './assessment/assessment.module';
+import { clockCommands } from './clocks/clock.commands';
 import { slaConfigSchema } from './config';
 
 void runService({
@@ -11,7 +12,11 @@ void runService({
   configSchema: slaConfigSchema,
   appModule: (config) => AppModule.forRoot(config),
   migrationsDir: join(__dirname, '..', 'prisma', 'migrations'),
-  commands: { ...messagingCommands(SERVICE, CONSUMED_EVENTS), ...assessmentCommands() },
+  commands: {
+    ...messagingCommands(SERVICE, CONSUMED_EVENTS),
+    ...assessmentCommands(),
+    ...clockCommands(SERVICE),
+  },
   openApi: {
     title: 'jsjb sla — deadlines, callbacks and assessment',
     description:

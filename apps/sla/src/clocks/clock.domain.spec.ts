@@ -6,7 +6,9 @@ import {
   dueMoved,
   naturalKey,
   nextTimer,
+  parseTimerJobId,
   stopped,
+  timerCoverage,
   timerJobId,
   warnedAfter,
 } from './clock.domain';
@@ -100,6 +102,33 @@ describe('clocks', () => {
     expect(timerJobId({ id: 'c-1', version: 1 }, { kind: 'warning', threshold: 0.5, at: at(50) })).toBe(
       'c-1:v1:w0.5',
     );
+  });
+
+  it('reads a timer job id back, and counts how live jobs cover the clocks that may still fire', () => {
+    const a = '00000000-0000-4000-8000-00000000000a';
+    const b = '00000000-0000-4000-8000-00000000000b';
+    const c = '00000000-0000-4000-8000-00000000000c';
+    const d = '00000000-0000-4000-8000-00000000000d';
+    const due = timerJobId({ id: a, version: 2 }, { kind: 'due', at: at(300) });
+    expect(parseTimerJobId(due)).toEqual({ clockId: a, version: 2 });
+    expect(parseTimerJobId(`${b}:v1:w0.75`)).toEqual({ clockId: b, version: 1 });
+    expect(parseTimerJobId('repeat:something')).toBeNull();
+
+    const coverage = timerCoverage(
+      [
+        { id: a, version: 2 },
+        { id: b, version: 1 },
+        { id: c, version: 1 },
+      ],
+      [due, `${a}:v1:w0.5`, `${b}:v1:w0.5`, `${b}:v1:due`, `${d}:v1:due`, 'other'],
+    );
+    expect(coverage).toEqual({
+      armable: 3,
+      armedOnce: 1, // a (its v1 job is stale)
+      unarmed: [c],
+      armedMoreThanOnce: [b],
+      staleJobs: 3, // a's v1, d (cannot fire any more), 'other'
+    });
   });
 
   it('names one clock per start', () => {

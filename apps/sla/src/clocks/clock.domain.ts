@@ -136,6 +136,49 @@ export function timerJobId(clock: Pick<Clock, 'id' | 'version'>, point: TimerPoi
   return `${clock.id}:v${clock.version}:${point.kind === 'due' ? 'due' : `w${point.threshold}`}`;
 }
 
+/** The clock and due-time version a timer job id names (see `timerJobId`), or null for another id. */
+export function parseTimerJobId(jobId: string): { clockId: string; version: number } | null {
+  const match = /^([0-9a-f-]{36}):v(\d+):(due|w[\d.]+)$/.exec(jobId);
+  return match ? { clockId: match[1] ?? '', version: Number(match[2]) } : null;
+}
+
+/** How the live timer jobs cover the clocks whose timers may still fire (`verify-timers`). */
+export interface TimerCoverage {
+  /** Clocks whose timer may still fire. */
+  armable: number;
+  /** … with exactly one live job for their current due-time version. */
+  armedOnce: number;
+  /** … with none: a timer lost (the periodic sweep re-arms it once it is due). */
+  unarmed: string[];
+  /** … with more than one: armed twice. */
+  armedMoreThanOnce: string[];
+  /** Live jobs of an earlier due-time version or of a clock that can no longer fire: they wake and find it stale. */
+  staleJobs: number;
+}
+
+export function timerCoverage(
+  armable: readonly Pick<Clock, 'id' | 'version'>[],
+  liveJobIds: readonly string[],
+): TimerCoverage {
+  const current = new Map(armable.map((clock) => [clock.id, { version: clock.version, jobs: 0 }]));
+  let staleJobs = 0;
+  for (const jobId of liveJobIds) {
+    const job = parseTimerJobId(jobId);
+    const clock = job ? current.get(job.clockId) : undefined;
+    if (job && clock && clock.version === job.version) clock.jobs += 1;
+    else staleJobs += 1;
+  }
+  const of = (test: (jobs: number) => boolean) =>
+    [...current].filter(([, clock]) => test(clock.jobs)).map(([id]) => id);
+  return {
+    armable: armable.length,
+    armedOnce: of((jobs) => jobs === 1).length,
+    unarmed: of((jobs) => jobs === 0),
+    armedMoreThanOnce: of((jobs) => jobs > 1),
+    staleJobs,
+  };
+}
+
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }

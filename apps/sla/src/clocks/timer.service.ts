@@ -25,6 +25,25 @@ export interface TimerJob {
 
 export const TIMER_QUEUE = 'clock-timers';
 
+/** The BullMQ key prefix of a service's timer queue. */
+export function timerQueuePrefix(config: Pick<SlaConfig, 'REDIS_KEY_PREFIX'>, service: string): string {
+  return `${config.REDIS_KEY_PREFIX}${service}:bull`;
+}
+
+/** Ids of the queue's jobs that may still run: delayed, waiting, active or prioritized. */
+export async function liveTimerJobIds(queue: Queue<TimerJob>): Promise<string[]> {
+  const ids: string[] = [];
+  const page = 5000;
+  for (const type of ['delayed', 'waiting', 'active', 'prioritized'] as const) {
+    for (let start = 0; ; start += page) {
+      const jobs = await queue.getJobs(type, start, start + page - 1);
+      for (const job of jobs) if (job?.id !== undefined) ids.push(job.id);
+      if (jobs.length < page) break;
+    }
+  }
+  return ids;
+}
+
 /** Handles a timer that woke (the clock service registers itself). */
 export type TimerHandler = (job: TimerJob) => Promise<void>;
 
@@ -65,7 +84,7 @@ export class TimerService implements OnApplicationBootstrap, OnApplicationShutdo
     // BullMQ's blocking commands need a connection that never gives up on a request.
     this.connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: false });
     this.connection.on('error', () => undefined); // the service's Redis check reports an outage; calls fail
-    this.prefix = `${config.REDIS_KEY_PREFIX}${service}:bull`;
+    this.prefix = timerQueuePrefix(config, service);
     this.queue = new Queue<TimerJob>(TIMER_QUEUE, {
       connection: this.connection,
       prefix: this.prefix,

@@ -3,6 +3,7 @@ import type { TicketDispatchedV1, TicketReceivedV1 } from '@jsjb/contracts';
 import type { TokenClaims } from '@jsjb/platform';
 import { Redis } from 'ioredis';
 import { metricSample, waitFor } from '@jsjb/testing';
+import { clockCommands } from '../../src/clocks/clock.commands';
 import { ClockService } from '../../src/clocks/clock.service';
 import { TimerService } from '../../src/clocks/timer.service';
 import { deliverReference } from '../support/reference-fixture';
@@ -119,6 +120,21 @@ describe('sla clocks and timers', () => {
   }
 
   /** Moves the service clock and runs the timers that became due. */
+  /** `verify-timers --json`: its exit code and report. */
+  async function verifyTimers(): Promise<Record<string, unknown>> {
+    const printed: string[] = [];
+    const write = jest
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((chunk: string | Uint8Array) => (printed.push(String(chunk)), true));
+    let code: number | undefined;
+    try {
+      code = await clockCommands('sla')['verify-timers']?.(h.sut.config, ['--json']);
+    } finally {
+      write.mockRestore();
+    }
+    return { code, ...(JSON.parse(printed.join('')) as Record<string, unknown>) };
+  }
+
   async function advance(ms: number): Promise<void> {
     h.clock.advance(ms);
     await h.get(TimerService).promoteDue();
@@ -469,8 +485,15 @@ describe('sla clocks and timers', () => {
     await redis.del(...keys);
     redis.disconnect();
     expect(await h.get(TimerService).pending()).toBe(0);
+    const lost = await verifyTimers();
+    expect(lost).toMatchObject({ code: 1, ok: false, armedOnce: 0, armedMoreThanOnce: 0 });
+    expect(lost['unarmed']).toBe(lost['armable']);
+    expect(lost['unarmedClocks']).toContainEqual((await clocksOf(r.ticketId))[0]?.id);
     await h.restart();
     expect(await h.get(TimerService).pending()).toBeGreaterThan(0);
+    const rearmed = await verifyTimers();
+    expect(rearmed).toMatchObject({ code: 0, ok: true, unarmed: 0, armedMoreThanOnce: 0 });
+    expect(rearmed['armedOnce']).toBe(lost['armable']);
     h.clock.setFixed(T0);
     await advance(HOUR + MINUTE);
     await h.event('sla.breached.v1', r.ticketId, (d) => d['kind'] === 'dispatch');
