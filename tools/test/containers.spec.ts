@@ -5,17 +5,27 @@ import { GenericContainer, getContainerRuntimeClient, Wait, type StartedTestCont
 import { findFreePort } from '../dev/net.ts';
 import { withTimeout } from '../dev/process.ts';
 import { findWorkspaceRoot } from '../dev/workspace.ts';
+import { scenarios } from '../system/scenarios.ts';
+import { SPRING_FESTIVAL_CLOCK_START, springFestivalScenario } from '../system/spring-festival.ts';
 import { dockerEngineAvailable } from './docker-engine.ts';
 import { allDependenciesUp, launchNode, migrationCount, waitUntilReady } from './launch.ts';
+import { scenarioTests } from './system/scenario-suite.ts';
+import { startSystem, type SystemStack } from './system/system-stack.ts';
 
 /**
  * The services against real containers (PostgreSQL 16, Redis 7, Apache Kafka 3.9 — the images
- * production uses), where a Docker engine exists. Without one the suite is skipped, and says so.
+ * production uses), where a Docker engine exists: each service migrates and is ready, then the
+ * system scenarios run on the whole stack (tools/dev/start.ts) against the containers instead of
+ * the dev broker and the local servers. Without an engine the suite is skipped, and says so.
+ * `npm run test:containers` runs this suite alone.
  */
 const engine = dockerEngineAvailable();
 if (!engine.available) {
+  const scenarioCount = scenarios({} as SystemStack).length + 1; // + Spring Festival 2026
   console.warn(
-    `SKIPPED: testcontainers suite (PostgreSQL 16, Redis 7, Apache Kafka 3.9 in containers): ${engine.reason}.`,
+    `SKIPPED: testcontainers suite — each service's migrate and readiness checks, and the ${scenarioCount} ` +
+      `system scenarios (Spring Festival 2026 included), on PostgreSQL 16, Redis 7 and Apache Kafka 3.9 ` +
+      `containers: ${engine.reason}.`,
   );
 }
 const describeWithDocker = engine.available ? describe : describe.skip;
@@ -55,6 +65,58 @@ function kafkaContainer(host: string, hostPort: number): GenericContainer {
     .withStartupTimeout(120_000);
 }
 
+interface StartedKafka {
+  container: StartedTestContainer;
+  /** `host:port`, for KAFKA_BROKERS. */
+  brokers: string;
+}
+
+/** A Kafka container on a free host port, at the address the engine publishes ports on. */
+async function startKafka(): Promise<StartedKafka> {
+  // Where this host reaches the engine's published ports (localhost, or a remote DOCKER_HOST).
+  const host = (await getContainerRuntimeClient()).info.containerRuntime.host;
+  const port = await findFreePort();
+  const container = await kafkaContainer(host, port).start();
+  expect(container.getMappedPort(9092)).toBe(port);
+  return { container, brokers: `${host}:${port}` };
+}
+
+/**
+ * The whole stack on the PostgreSQL and Redis containers and a Kafka container of its own; `stop`
+ * stops the stack, then that Kafka. Every stack gets a fresh Kafka, as each dev-broker suite gets
+ * its own broker: the consumer groups are named per service (jsjb-intake, …) and read from the
+ * beginning, so a later stack on the same Kafka would be handed an earlier one's events.
+ */
+async function startSystemOnContainers(
+  postgresUrl: string,
+  redisUrl: string,
+  env: Record<string, string> = {},
+): Promise<SystemStack> {
+  const kafka = await startKafka();
+  let stack: SystemStack;
+  try {
+    stack = await startSystem(
+      { ...env, POSTGRES_URL: postgresUrl, REDIS_URL: redisUrl, KAFKA_BROKERS: kafka.brokers },
+      240_000,
+    );
+  } catch (error) {
+    await kafka.container.stop();
+    throw error;
+  }
+  return {
+    ...stack,
+    stop: async () => {
+      try {
+        await stack.stop();
+      } finally {
+        await kafka.container.stop();
+      }
+    },
+  };
+}
+
+const STACK_START = { startTimeoutMs: 420_000, scenarioTimeoutMs: 180_000 };
+
 describeWithDocker('services against PostgreSQL 16, Redis 7 and Apache Kafka 3.9 containers', () => {
   let postgres: StartedTestContainer;
   let redis: StartedTestContainer;
@@ -64,11 +126,8 @@ describeWithDocker('services against PostgreSQL 16, Redis 7 and Apache Kafka 3.9
   let kafkaBrokers: string;
 
   beforeAll(async () => {
-    // Where this host reaches the engine's published ports (localhost, or a remote DOCKER_HOST).
-    const kafkaHost = (await getContainerRuntimeClient()).info.containerRuntime.host;
-    const kafkaPort = await findFreePort();
-    kafkaBrokers = `${kafkaHost}:${kafkaPort}`;
-    [postgres, redis, kafka] = await Promise.all([
+    let started: StartedKafka;
+    [postgres, redis, started] = await Promise.all([
       new GenericContainer('postgres:16')
         .withEnvironment({ POSTGRES_PASSWORD: 'postgres' })
         .withExposedPorts(5432)
@@ -78,9 +137,10 @@ describeWithDocker('services against PostgreSQL 16, Redis 7 and Apache Kafka 3.9
         .withExposedPorts(6379)
         .withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/))
         .start(),
-      kafkaContainer(kafkaHost, kafkaPort).start(),
+      startKafka(),
     ]);
-    expect(kafka.getMappedPort(9092)).toBe(kafkaPort);
+    kafka = started.container;
+    kafkaBrokers = started.brokers;
     postgresUrl = `postgresql://postgres:postgres@${postgres.getHost()}:${postgres.getMappedPort(5432)}`;
     redisUrl = `redis://${redis.getHost()}:${redis.getMappedPort(6379)}`;
   }, 300_000);
@@ -129,4 +189,16 @@ describeWithDocker('services against PostgreSQL 16, Redis 7 and Apache Kafka 3.9
       }
     },
   );
+
+  describe('system scenarios on the containers', () => {
+    scenarioTests(() => startSystemOnContainers(postgresUrl, redisUrl), scenarios, STACK_START);
+  });
+
+  describe('system: working days across Spring Festival 2026, on the containers', () => {
+    scenarioTests(
+      () => startSystemOnContainers(postgresUrl, redisUrl, { DEV_CLOCK_START: SPRING_FESTIVAL_CLOCK_START }),
+      (system) => [springFestivalScenario(system)],
+      STACK_START,
+    );
+  });
 });

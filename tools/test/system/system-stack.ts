@@ -1,7 +1,8 @@
 // The whole system for scenario tests: `npm start`'s launcher (tools/dev/start.ts --no-build) runs
-// the Kafka dev broker and intake, routing and sla as separate processes on local PostgreSQL and
-// Redis, each with its own databases, Redis prefix and ports; time moves with the development
-// clock control (POST /dev/clock in every service), never with sleeps.
+// intake, routing and sla as separate processes, each with its own databases, Redis prefix and
+// ports; time moves with the development clock control (POST /dev/clock in every service), never
+// with sleeps. By default on the Kafka dev broker and the local PostgreSQL and Redis; `env` may
+// point POSTGRES_URL, REDIS_URL and KAFKA_BROKERS elsewhere (the containers suite does).
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { DEFAULT_POSTGRES_URL, SERVICES } from '../../dev/config.ts';
@@ -14,10 +15,18 @@ export interface SystemStack extends SystemClient {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts the stack with `env` on top of the test's environment and resolves once it is ready.
+ * Without KAFKA_BROKERS in `env` the launcher starts its own dev broker (a KAFKA_BROKERS of the
+ * test's environment is not used); POSTGRES_URL and REDIS_URL come from `env`, else from the
+ * test's environment, else the defaults, as `npm start` reads them.
+ */
 export async function startSystem(
   env: Record<string, string> = {},
   timeoutMs = 120_000,
 ): Promise<SystemStack> {
+  // The server the launcher creates the databases on, which `stop` drops them from.
+  const postgresUrl = (env['POSTGRES_URL'] ?? process.env['POSTGRES_URL'])?.trim() || DEFAULT_POSTGRES_URL;
   const prefix = `jsjb_sys_${randomBytes(4).toString('hex')}`;
   const portBase = await freePortBase();
   const launched: Launched = launchNode([join('tools', 'dev', 'start.ts'), '--no-build'], {
@@ -32,7 +41,7 @@ export async function startSystem(
   const stop = async (): Promise<void> => {
     await ensureStopped(launched);
     await dropDatabases(
-      process.env['POSTGRES_URL'] || DEFAULT_POSTGRES_URL,
+      postgresUrl,
       SERVICES.map((service) => `${prefix}_${service}`),
     );
   };

@@ -1,0 +1,43 @@
+// The Jest shape every system suite shares: a stack started once before the scenarios and stopped
+// after them, one `it` per scenario, in order. The dev-broker suites (scenarios.spec.ts,
+// spring-festival.spec.ts) and the containers suite differ only in how their stack starts.
+import type { SystemClient } from '../../system/client.ts';
+import type { Scenario } from '../../system/scenarios.ts';
+import type { SystemStack } from './system-stack.ts';
+
+export interface ScenarioSuiteOptions {
+  /** Ceiling of the start (beforeAll); the stack's own readiness wait comes inside it. */
+  startTimeoutMs?: number;
+  /** Ceiling of each scenario. */
+  scenarioTimeoutMs?: number;
+}
+
+/** Inside a `describe`: starts the stack with `start`, then runs each of `bind(stack)` as an `it`. */
+export function scenarioTests(
+  start: () => Promise<SystemStack>,
+  bind: (system: SystemClient) => Scenario[],
+  { startTimeoutMs = 180_000, scenarioTimeoutMs = 120_000 }: ScenarioSuiteOptions = {},
+): void {
+  let system: SystemStack | undefined;
+  // The scenarios are bound to the stack once it runs; Jest needs their names now.
+  const names = bind({} as SystemClient).map((s) => s.name);
+
+  beforeAll(async () => {
+    system = await start();
+  }, startTimeoutMs);
+
+  afterAll(async () => {
+    await system?.stop();
+  }, 90_000);
+
+  it.each(names)(
+    '%s',
+    async (name) => {
+      if (!system) throw new Error('the system did not start');
+      const scenario = bind(system).find((s) => s.name === name);
+      if (!scenario) throw new Error(`no scenario ${name}`);
+      await scenario.run();
+    },
+    scenarioTimeoutMs,
+  );
+}
