@@ -2,6 +2,7 @@
 // after them, one `it` per scenario, in order. The dev-broker suites (scenarios.spec.ts,
 // spring-festival.spec.ts) and the containers suite differ only in how their stack starts.
 import type { SystemClient } from '../../system/client.ts';
+import { formatReport } from '../../system/reconcile.ts';
 import type { Scenario } from '../../system/scenarios.ts';
 import type { SystemStack } from './system-stack.ts';
 
@@ -40,4 +41,20 @@ export function scenarioTests(
     },
     scenarioTimeoutMs,
   );
+
+  it('leaves stores that reconcile: nothing lost, dispatched twice, unarmed or miscounted', async () => {
+    const stack = system;
+    if (!stack) throw new Error('the system did not start');
+    // The last scenario's events may still be on their way: wait for them to settle, then report.
+    const settled = async () => {
+      const report = await stack.reconcile();
+      return report.ok ? report : undefined;
+    };
+    const report = await stack
+      .until('the stores to reconcile', settled, 60_000)
+      .catch(() => stack.reconcile());
+    expect(formatReport(report).filter((line) => !line.startsWith('ok'))).toEqual([
+      `reconciliation: all ${report.checks.length} checks match`,
+    ]);
+  }, 120_000);
 }

@@ -5,13 +5,17 @@
 // point POSTGRES_URL, REDIS_URL and KAFKA_BROKERS elsewhere (the containers suite does).
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { DEFAULT_POSTGRES_URL, SERVICES } from '../../dev/config.ts';
+import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, SERVICES, withDatabase } from '../../dev/config.ts';
 import { dropDatabases } from '../../dev/postgres.ts';
+import { findWorkspaceRoot, workspaceNode } from '../../dev/workspace.ts';
 import { type SystemClient, systemClient } from '../../system/client.ts';
+import { reconcile, reconcileTarget, type ReconcileReport } from '../../system/reconcile.ts';
 import { ensureStopped, freePortBase, launchNode, type Launched } from '../launch.ts';
 
 export interface SystemStack extends SystemClient {
   output(): string;
+  /** `npm run reconcile`'s checks on this stack's databases, Redis and Kafka. */
+  reconcile(): Promise<ReconcileReport>;
   stop(): Promise<void>;
 }
 
@@ -51,5 +55,23 @@ export async function startSystem(
     await stop();
     throw error;
   }
-  return { ...systemClient(portBase), output: () => launched.output(), stop };
+  const reconcileStack = (): Promise<ReconcileReport> => {
+    // The Kafka the launcher used: KAFKA_BROKERS, or the dev broker it reported.
+    const kafkaBrokers =
+      env['KAFKA_BROKERS'] ?? /Kafka: dev broker on (\S+)/.exec(launched.output())?.[1] ?? undefined;
+    const root = findWorkspaceRoot();
+    return reconcile(
+      reconcileTarget({
+        root,
+        node: workspaceNode(root),
+        env: { ...process.env, REDIS_KEY_PREFIX: `jsjb:${prefix}:`, ...env },
+        databaseUrls: Object.fromEntries(
+          SERVICES.map((service) => [service, withDatabase(postgresUrl, `${prefix}_${service}`)]),
+        ) as Record<(typeof SERVICES)[number], string>,
+        redisUrl: (env['REDIS_URL'] ?? process.env['REDIS_URL'])?.trim() || DEFAULT_REDIS_URL,
+        ...(kafkaBrokers !== undefined ? { kafkaBrokers } : {}),
+      }),
+    );
+  };
+  return { ...systemClient(portBase), output: () => launched.output(), reconcile: reconcileStack, stop };
 }
