@@ -1,6 +1,6 @@
 import type { DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApp, loadConfig, RedisConnection, type BaseConfig } from '@jsjb/platform';
+import { createApp, loadConfig, RedisConnection, startApp, type BaseConfig } from '@jsjb/platform';
 import { Redis } from 'ioredis';
 import type { z } from 'zod';
 import { startDevBroker, type DevBroker } from '@jsjb/kafka-dev-broker';
@@ -83,9 +83,7 @@ export async function startTestApp<C extends BaseConfig>(
         config,
         openApi: { title: `jsjb ${options.service} (test)`, description: 'test instance' },
       });
-      await app.startAllMicroservices();
-      await app.init();
-      await app.getHttpAdapter().getInstance().ready();
+      await startApp(app);
       return app;
     };
     const testApp: TestApp<C> = {

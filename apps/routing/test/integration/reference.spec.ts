@@ -1,4 +1,4 @@
-import { type TokenClaims, createApp, loadConfig } from '@jsjb/platform';
+import { type TokenClaims, createApp, loadConfig, startApp } from '@jsjb/platform';
 import { bearer, testRedisUrl, waitFor } from '@jsjb/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule, SERVICE } from '../../src/app.module';
@@ -412,8 +412,6 @@ async function startInstance(
     config,
     openApi: { title: `jsjb ${SERVICE} (second instance)`, description: 'test instance' },
   });
-  await app.startAllMicroservices();
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  await startApp(app);
   return app;
 }

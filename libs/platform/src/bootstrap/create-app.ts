@@ -158,3 +158,20 @@ function appConnectors(app: INestApplication): AppConnector[] {
     return []; // no module provides any
   }
 }
+
+/**
+ * Starts a created application in the one safe order: every module's init hooks first (features
+ * subscribe to in-process event buses, timers are re-armed), then the transports — a Kafka consumer
+ * applies events from its first batch on, and an event it applied before its handlers' features
+ * subscribed would be marked processed with no effect — then HTTP: listening on `listen`, or ready
+ * for injected requests (tests).
+ */
+export async function startApp(
+  app: INestApplication,
+  listen?: { port: number; host: string },
+): Promise<void> {
+  await app.init();
+  await app.startAllMicroservices();
+  if (listen) await app.listen(listen.port, listen.host);
+  else await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
+}

@@ -5,7 +5,7 @@ import { loadConfig, type BaseConfig } from '../config/config';
 import { PlatformError } from '../errors/platform.error';
 import { migrate } from '../migrations/migration-runner';
 import { startTracing } from '../tracing/tracing';
-import { createApp, type OpenApiInfo } from './create-app';
+import { createApp, startApp, type OpenApiInfo } from './create-app';
 
 export interface RunServiceOptions<C extends BaseConfig> {
   service: string;
@@ -113,8 +113,7 @@ export async function runService<C extends BaseConfig>(options: RunServiceOption
           );
       });
     }
-    await app.startAllMicroservices();
-    await app.listen({ port: config.PORT, host: config.HOST });
+    await startApp(app, { port: config.PORT, host: config.HOST });
   } catch (error) {
     fatal(options.service, error);
   }
