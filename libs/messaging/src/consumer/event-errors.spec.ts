@@ -13,6 +13,14 @@ describe('isTransientError', () => {
     ],
     ['kafkajs connection error', Object.assign(new Error('x'), { name: 'KafkaJSConnectionError' })],
     [
+      'Prisma 7 driver-adapter error: database not reachable',
+      Object.assign(new Error('Database error'), {
+        name: 'PrismaClientKnownRequestError',
+        code: 'P2039',
+        meta: { driverAdapterError: { name: 'DriverAdapterError', cause: { kind: 'DatabaseNotReachable' } } },
+      }),
+    ],
+    [
       'wrapped cause',
       new Error('handler failed', { cause: Object.assign(new Error('x'), { code: 'ECONNRESET' }) }),
     ],
@@ -24,6 +32,13 @@ describe('isTransientError', () => {
     ['a bug', new TypeError("Cannot read properties of undefined (reading 'id')")],
     ['a constraint violation', Object.assign(new Error('duplicate key'), { code: '23505' })],
     ['a thrown string', 'boom'],
+    [
+      'Prisma 7 raw query rejected by a constraint',
+      Object.assign(new Error('Raw query failed'), {
+        code: 'P2010',
+        meta: { driverAdapterError: { cause: { kind: 'postgres', originalCode: '23505' } } },
+      }),
+    ],
   ])('does not retry %s', (_name, error) => {
     expect(isTransientError(error)).toBe(false);
   });

@@ -21,6 +21,14 @@ const TRANSIENT_NODE_CODES = new Set([
   'EAI_AGAIN',
   'EHOSTUNREACH',
 ]);
+/** Kinds of Prisma driver-adapter errors (`@prisma/adapter-pg`) that mean "try again". */
+const TRANSIENT_ADAPTER_KINDS = new Set([
+  'ConnectionClosed',
+  'DatabaseNotReachable',
+  'SocketTimeout',
+  'TooManyConnections',
+  'TransactionWriteConflict',
+]);
 const TRANSIENT_NAMES = new Set([
   'TransientError',
   'PrismaClientInitializationError',
@@ -32,34 +40,44 @@ const TRANSIENT_NAMES = new Set([
 ]);
 
 /**
- * Whether an error is transient. Walks the `cause` chain (drivers wrap their errors):
- * anything not recognised as transient is a bug or bad data, and retrying will not help.
+ * Whether an error is transient. Walks what wraps what: `cause` chains (drivers wrap their errors)
+ * and Prisma's driver-adapter errors (`meta.driverAdapterError`, whose `cause` carries the kind and
+ * the database's own SQLSTATE as `originalCode` — Prisma 7 reports a terminated connection as
+ * "P2039 Database error. Code: 57P01"). Anything not recognised as transient is a bug or bad data,
+ * and retrying will not help.
  */
 export function isTransientError(error: unknown): boolean {
   const seen = new Set<unknown>();
-  let current: unknown = error;
-  while (typeof current === 'object' && current !== null && !seen.has(current)) {
+  const pending: unknown[] = [error];
+  while (pending.length > 0) {
+    const current = pending.shift();
+    if (typeof current !== 'object' || current === null || seen.has(current)) continue;
     seen.add(current);
     const e = current as {
       name?: unknown;
       code?: unknown;
+      originalCode?: unknown;
+      kind?: unknown;
       message?: unknown;
       cause?: unknown;
+      meta?: { driverAdapterError?: unknown };
       retriable?: unknown;
     };
     if (typeof e.name === 'string' && TRANSIENT_NAMES.has(e.name)) return true;
     if (e.retriable === true) return true;
-    if (typeof e.code === 'string') {
-      if (TRANSIENT_SQLSTATES.has(e.code) || e.code.startsWith('08')) return true;
-      if (TRANSIENT_PRISMA_CODES.has(e.code) || TRANSIENT_NODE_CODES.has(e.code)) return true;
+    for (const code of [e.code, e.originalCode]) {
+      if (typeof code !== 'string') continue;
+      if (TRANSIENT_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return true;
+      if (TRANSIENT_PRISMA_CODES.has(code) || TRANSIENT_NODE_CODES.has(code)) return true;
     }
+    if (typeof e.kind === 'string' && TRANSIENT_ADAPTER_KINDS.has(e.kind)) return true;
     if (
       typeof e.message === 'string' &&
       /Connection terminated|connection timeout|Timed out fetching a new connection/i.test(e.message)
     ) {
       return true;
     }
-    current = e.cause;
+    pending.push(e.cause, e.meta?.driverAdapterError);
   }
   return false;
 }
