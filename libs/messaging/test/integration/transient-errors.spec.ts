@@ -66,11 +66,11 @@ describe('transient errors as Prisma 7 throws them', () => {
         })
         .then(
           () => undefined,
-          (error: unknown) => error,
+          (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
         );
     const outcomes = await Promise.all([lockThen(1, 2), lockThen(2, 1)]);
     const deadlock = outcomes.find((o) => o !== undefined);
-    expect(String(deadlock)).toContain('40P01');
+    expect(deadlock?.message).toContain('40P01');
     expect(isTransientError(deadlock)).toBe(true);
 
     const duplicate = await db.prisma.$executeRawUnsafe('INSERT INTO lock_pair VALUES (1)').then(
