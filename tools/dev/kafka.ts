@@ -9,6 +9,7 @@ import { isPortFree, tcpConnect, type ConnectResult } from './net.ts';
 import {
   describeExit,
   pollUntil,
+  sendSignal,
   stopChild,
   type ChildExit,
   type StopResult,
@@ -49,6 +50,10 @@ export interface DevBrokerProcess {
   exited(): ChildExit | undefined;
   /** SIGTERM, then SIGKILL after DEV_BROKER_STOP_TIMEOUT_MS. */
   stop(): Promise<StopResult>;
+  /** An outage (fault injection): stops listening and drops every connection, keeping its data. */
+  suspend(): Promise<void>;
+  /** Ends the outage: listens again on the same address. */
+  resume(): Promise<void>;
 }
 
 /**
@@ -77,6 +82,8 @@ export async function startDevBroker(options: {
     options.output.info(`port ${DEFAULT_DEV_BROKER_PORT} is in use: the Kafka dev broker takes a free port`);
   }
   let address: { host: string; port: number } | undefined;
+  /** How many times the broker reported each outage step done. */
+  const outageSteps = { suspended: 0, resumed: 0 };
   const handle = options.supervisor.spawn(
     {
       name: 'kafka',
@@ -90,6 +97,8 @@ export async function startDevBroker(options: {
         if (match !== null && address === undefined) {
           address = { host: match[1] ?? '', port: Number(match[2]) };
         }
+        const step = /^kafka-dev-broker (suspended|resumed)$/.exec(line.trim())?.[1];
+        if (step === 'suspended' || step === 'resumed') outageSteps[step] += 1;
         return line;
       },
     },
@@ -118,6 +127,20 @@ export async function startDevBroker(options: {
       `the Kafka dev broker did not report "kafka-dev-broker listening on …" within ${START_TIMEOUT_MS / 1000} s`,
     );
   }
+  /** Signals an outage step and waits for the broker to report it done. */
+  const outage = async (signal: 'SIGUSR1' | 'SIGUSR2', step: keyof typeof outageSteps): Promise<void> => {
+    const before = outageSteps[step];
+    sendSignal(handle, signal);
+    const done = await pollUntil(
+      () => {
+        if (handle.exited() !== undefined)
+          throw new DevError(`the Kafka dev broker exited instead of being ${step}`);
+        return Promise.resolve(outageSteps[step] > before ? true : undefined);
+      },
+      { timeoutMs: START_TIMEOUT_MS, intervalMs: 20 },
+    );
+    if (done === undefined) throw new DevError(`the Kafka dev broker did not report being ${step}`);
+  };
   return {
     host: listening.host,
     port: listening.port,
@@ -125,5 +148,7 @@ export async function startDevBroker(options: {
     exit: handle.exit,
     exited: () => handle.exited(),
     stop,
+    suspend: () => outage('SIGUSR1', 'suspended'),
+    resume: () => outage('SIGUSR2', 'resumed'),
   };
 }

@@ -1,6 +1,7 @@
 // Ports and HTTP probes.
 import { get } from 'node:http';
 import { connect, createServer } from 'node:net';
+import { planPorts } from './config.ts';
 
 /** Whether `port` can be bound on `host` right now (nobody listens there). */
 export function isPortFree(port: number, host = '0.0.0.0'): Promise<boolean> {
@@ -72,4 +73,17 @@ export function httpGet(url: string, timeoutMs = 2000): Promise<HttpResult> {
     request.on('timeout', () => request.destroy(new Error(`GET ${url} timed out after ${timeoutMs} ms`)));
     request.on('error', reject);
   });
+}
+
+// Below Linux's ephemeral range (32768–60999 by default): the other suites running alongside get
+// their port-0 listeners and outgoing connections from that range, so a port found free there can
+// be taken before the launched service binds it (EADDRINUSE, seen in CI).
+export async function freePortBase(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 10_000);
+    const ports = Object.values(planPorts(base));
+    const free = await Promise.all(ports.map((port) => isPortFree(port)));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error('no free port range found in 20000–30000');
 }

@@ -132,3 +132,21 @@ export async function startRedisServer(options: {
     },
   };
 }
+
+/** Deletes every key under `prefix` (a stack's REDIS_KEY_PREFIX); returns how many. */
+export async function deleteKeys(url: string, prefix: string): Promise<number> {
+  if (prefix === '') throw new DevError('refusing to delete every key of a Redis: give a key prefix');
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  redis.on('error', () => undefined);
+  await redis.connect();
+  let deleted = 0;
+  try {
+    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 1000 })) {
+      const batch = keys as string[];
+      if (batch.length > 0) deleted += await redis.unlink(...batch);
+    }
+  } finally {
+    redis.disconnect();
+  }
+  return deleted;
+}

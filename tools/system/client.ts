@@ -40,6 +40,8 @@ export interface SystemClient {
   until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs?: number): Promise<T>;
 }
 
+const REQUEST_TIMEOUT_MS = 30_000;
+
 const tokens = new Map<string, string>();
 
 /** A development token from the project's own tool (`npm run token`), minted once per caller. */
@@ -73,6 +75,8 @@ export function systemClient(portBase: number): SystemClient {
         ...headers,
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      // A service killed mid-request never answers: give up and let the caller retry.
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     const text = await response.text();
     let parsed: Record<string, unknown>;

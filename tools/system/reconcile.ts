@@ -305,6 +305,25 @@ async function clocksAndCounters(
       unclocked,
     ),
   );
+  const signed = (
+    await query<{ id: string }>(db.routing, 'SELECT id::text FROM assignment WHERE signed_at IS NOT NULL')
+  ).map((r) => r.id);
+  const stillRunning = new Set(
+    (
+      await query<{ id: string }>(
+        db.sla,
+        `SELECT assignment_id AS id FROM sla_clock WHERE kind = 'sign-in' AND state = 'running'`,
+      )
+    ).map((r) => r.id),
+  );
+  const unmet = signed.filter((id) => stillRunning.has(id));
+  checks.push(
+    check(
+      'sla: the sign-in clock of every signed assignment stopped',
+      `${signed.length} assignments signed at routing, ${unmet.length} with a sign-in clock still running at sla`,
+      unmet,
+    ),
+  );
   const timers = await serviceCommand(target, 'sla', ['verify-timers', '--json']);
   checks.push(
     check(

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { devBrokerCli } from '../dev/kafka.ts';
 import { planPorts } from '../dev/config.ts';
 import { httpGet, isPortFree } from '../dev/net.ts';
+export { freePortBase } from '../dev/net.ts';
 import { pollUntil, withTimeout } from '../dev/process.ts';
 import { findWorkspaceRoot, workspaceNode } from '../dev/workspace.ts';
 
@@ -151,17 +152,4 @@ export function allDependenciesUp(): unknown {
       expect.objectContaining({ name: 'kafka', status: 'up' }),
     ]) as unknown,
   };
-}
-
-// Below Linux's ephemeral range (32768–60999 by default): the other suites running alongside get
-// their port-0 listeners and outgoing connections from that range, so a port found free there can
-// be taken before the launched service binds it (EADDRINUSE, seen in CI).
-export async function freePortBase(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 10_000);
-    const ports = Object.values(planPorts(base));
-    const free = await Promise.all(ports.map((port) => isPortFree(port)));
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error('no free port range found in 20000–30000');
 }

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, SERVICES, withDatabase } from '../../dev/config.ts';
 import { dropDatabases } from '../../dev/postgres.ts';
+import { deleteKeys } from '../../dev/redis.ts';
 import { findWorkspaceRoot, workspaceNode } from '../../dev/workspace.ts';
 import { type SystemClient, systemClient } from '../../system/client.ts';
 import { reconcile, reconcileTarget, type ReconcileReport } from '../../system/reconcile.ts';
@@ -31,6 +32,7 @@ export async function startSystem(
 ): Promise<SystemStack> {
   // The server the launcher creates the databases on, which `stop` drops them from.
   const postgresUrl = (env['POSTGRES_URL'] ?? process.env['POSTGRES_URL'])?.trim() || DEFAULT_POSTGRES_URL;
+  const redisUrl = (env['REDIS_URL'] ?? process.env['REDIS_URL'])?.trim() || DEFAULT_REDIS_URL;
   const prefix = `jsjb_sys_${randomBytes(4).toString('hex')}`;
   const portBase = await freePortBase();
   const launched: Launched = launchNode([join('tools', 'dev', 'start.ts'), '--no-build'], {
@@ -48,6 +50,7 @@ export async function startSystem(
       postgresUrl,
       SERVICES.map((service) => `${prefix}_${service}`),
     );
+    await deleteKeys(redisUrl, `jsjb:${prefix}:`);
   };
   try {
     await launched.waitForOutput('jsjb is ready', timeoutMs);
@@ -68,7 +71,7 @@ export async function startSystem(
         databaseUrls: Object.fromEntries(
           SERVICES.map((service) => [service, withDatabase(postgresUrl, `${prefix}_${service}`)]),
         ) as Record<(typeof SERVICES)[number], string>,
-        redisUrl: (env['REDIS_URL'] ?? process.env['REDIS_URL'])?.trim() || DEFAULT_REDIS_URL,
+        redisUrl,
         ...(kafkaBrokers !== undefined ? { kafkaBrokers } : {}),
       }),
     );
