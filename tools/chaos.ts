@@ -14,14 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import {
-  parseDevOptions,
-  planPorts,
-  serviceEnv,
-  SERVICES,
-  type DevOptions,
-  type ServiceName,
-} from './dev/config.ts';
+import { planPorts, serviceEnv, SERVICES, type DevOptions, type ServiceName } from './dev/config.ts';
 import { freePortBase, httpGet } from './dev/net.ts';
 import { dropDatabases } from './dev/postgres.ts';
 import { describeExit, pollUntil, sendSignal, type ChildHandle } from './dev/process.ts';
