@@ -13,12 +13,15 @@ export interface ScenarioSuiteOptions {
   scenarioTimeoutMs?: number;
 }
 
-/** Inside a `describe`: starts the stack with `start`, then runs each of `bind(stack)` as an `it`. */
+/**
+ * Inside a `describe`: starts the stack with `start`, then runs each of `bind(stack)` as an `it`,
+ * then reconciles the stack's stores. Returns the running stack, for tests added after these.
+ */
 export function scenarioTests(
   start: () => Promise<SystemStack>,
   bind: (system: SystemClient) => Scenario[],
   { startTimeoutMs = 180_000, scenarioTimeoutMs = 120_000 }: ScenarioSuiteOptions = {},
-): void {
+): () => SystemStack | undefined {
   let system: SystemStack | undefined;
   // The scenarios are bound to the stack once it runs; Jest needs their names now.
   const names = bind({} as SystemClient).map((s) => s.name);
@@ -57,4 +60,6 @@ export function scenarioTests(
       `reconciliation: all ${report.checks.length} checks match`,
     ]);
   }, 120_000);
+
+  return () => system;
 }

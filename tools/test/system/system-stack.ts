@@ -15,6 +15,8 @@ import { ensureStopped, freePortBase, launchNode, type Launched } from '../launc
 
 export interface SystemStack extends SystemClient {
   output(): string;
+  /** The services' databases. */
+  databaseUrls: Record<(typeof SERVICES)[number], string>;
   /** `npm run reconcile`'s checks on this stack's databases, Redis and Kafka. */
   reconcile(): Promise<ReconcileReport>;
   stop(): Promise<void>;
@@ -58,6 +60,9 @@ export async function startSystem(
     await stop();
     throw error;
   }
+  const databaseUrls = Object.fromEntries(
+    SERVICES.map((service) => [service, withDatabase(postgresUrl, `${prefix}_${service}`)]),
+  ) as Record<(typeof SERVICES)[number], string>;
   const reconcileStack = (): Promise<ReconcileReport> => {
     // The Kafka the launcher used: KAFKA_BROKERS, or the dev broker it reported.
     const kafkaBrokers =
@@ -68,13 +73,17 @@ export async function startSystem(
         root,
         node: workspaceNode(root),
         env: { ...process.env, REDIS_KEY_PREFIX: `jsjb:${prefix}:`, ...env },
-        databaseUrls: Object.fromEntries(
-          SERVICES.map((service) => [service, withDatabase(postgresUrl, `${prefix}_${service}`)]),
-        ) as Record<(typeof SERVICES)[number], string>,
+        databaseUrls,
         redisUrl,
         ...(kafkaBrokers !== undefined ? { kafkaBrokers } : {}),
       }),
     );
   };
-  return { ...systemClient(portBase), output: () => launched.output(), reconcile: reconcileStack, stop };
+  return {
+    ...systemClient(portBase),
+    output: () => launched.output(),
+    databaseUrls,
+    reconcile: reconcileStack,
+    stop,
+  };
 }
