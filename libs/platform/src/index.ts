@@ -8,6 +8,7 @@ export * from './errors/platform.error';
 export * from './errors/problem-details';
 export * from './errors/problem-details.filter';
 export * from './errors/to-problem';
+export * from './errors/transient';
 export * from './errors/zod-errors';
 export * from './logging/logging';
 export * from './metrics/metrics';

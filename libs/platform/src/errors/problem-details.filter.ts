@@ -1,7 +1,7 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from './app.error';
-import { toProblem } from './to-problem';
+import { toProblem, TRANSIENT_RETRY_AFTER_SECONDS } from './to-problem';
 
 /** The one global filter: every error leaves the service as `application/problem+json`. */
 @Catch()
@@ -29,6 +29,8 @@ export function sendProblem(
   }
   if (exception instanceof AppError && exception.retryAfterSeconds !== undefined) {
     void reply.header('retry-after', String(Math.max(0, Math.ceil(exception.retryAfterSeconds))));
+  } else if (problem.code === 'SERVICE.UNAVAILABLE') {
+    void reply.header('retry-after', String(TRANSIENT_RETRY_AFTER_SECONDS));
   }
   void reply
     .status(problem.status)

@@ -66,6 +66,20 @@ describe('toProblem', () => {
     expect(serverError).toBe(boom);
   });
 
+  it('answers 503 SERVICE.UNAVAILABLE for a transient failure (the database restarting), still logged', () => {
+    const restarting = Object.assign(new Error('Database error. Code: `57P03`'), {
+      name: 'PrismaClientKnownRequestError',
+      code: 'P2039',
+      meta: { driverAdapterError: { cause: { kind: 'postgres', originalCode: '57P03' } } },
+    });
+    const { problem, serverError } = toProblem(restarting, '/tickets');
+    expect(problem).toMatchObject({ status: 503, code: 'SERVICE.UNAVAILABLE', title: 'Service Unavailable' });
+    expect(problem.detail).toContain('retry');
+    expect(problem.errorId).toEqual(expect.any(String));
+    expect(serverError).toBe(restarting);
+    expect(toProblem(Object.assign(new Error('duplicate key'), { code: '23505' })).problem.status).toBe(500);
+  });
+
   it('gives a 5xx domain error an errorId and a generic detail', () => {
     const { problem } = toProblem(
       new AppError('DEPENDENCY.DOWN', 'kafka at 10.0.0.7 refused', {

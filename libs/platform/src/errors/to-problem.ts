@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ZodError } from 'zod';
 import { AppError, type FieldError } from './app.error';
 import { problemType, type ProblemDetails } from './problem-details';
+import { isTransientError } from './transient';
 import { toFieldErrors } from './zod-errors';
 
 const STATUS_TITLES: Readonly<Record<number, string>> = {
@@ -48,8 +49,13 @@ export function errorOutcome(exception: unknown): { status: number; code: string
     const status = exception.getStatus();
     return { status, code: httpCode(status) };
   }
+  // The database restarting, a connection dropped, a deadlock: the same request may succeed soon.
+  if (isTransientError(exception)) return { status: 503, code: 'SERVICE.UNAVAILABLE' };
   return { status: 500, code: 'INTERNAL.UNEXPECTED' };
 }
+
+/** What a 503 for a transient failure tells clients to wait before retrying. */
+export const TRANSIENT_RETRY_AFTER_SECONDS = 1;
 
 /**
  * Maps anything thrown while serving a request to problem details. 4xx keep their message;
@@ -83,7 +89,10 @@ export function toProblem(exception: unknown, instance?: string): ProblemMapping
   if (instance !== undefined) problem.instance = instance;
   if (status >= 500) {
     problem.errorId = randomUUID();
-    problem.detail = 'An unexpected error occurred. Quote the errorId when reporting it.';
+    problem.detail =
+      code === 'SERVICE.UNAVAILABLE'
+        ? 'A dependency is briefly unavailable; retry the request (an Idempotency-Key makes that safe).'
+        : 'An unexpected error occurred. Quote the errorId when reporting it.';
     return { problem, serverError: exception };
   }
   return { problem };

@@ -1,4 +1,4 @@
-import { isTransientError, TransientError } from './event-errors';
+import { isTransientError, TransientError } from './transient';
 
 describe('isTransientError', () => {
   it.each([
