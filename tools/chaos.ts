@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { planPorts, serviceEnv, SERVICES, type DevOptions, type ServiceName } from './dev/config.ts';
+import { planPorts, SERVICES, type DevOptions, type ServiceName } from './dev/config.ts';
 import { freePortBase, httpGet } from './dev/net.ts';
 import { dropDatabases } from './dev/postgres.ts';
 import { describeExit, pollUntil, sendSignal, type ChildHandle } from './dev/process.ts';
@@ -22,7 +22,7 @@ import { deleteKeys } from './dev/redis.ts';
 import {
   prepareStack,
   runLauncher,
-  serviceEntry,
+  spawnService,
   startKafkaDevBroker,
   throwIfStopping,
   type DevContext,
@@ -76,28 +76,24 @@ class Services {
   readonly crashes: string[] = [];
 
   private readonly ctx: DevContext;
-  private readonly env: Record<ServiceName, Record<string, string>>;
+  private readonly stack: PreparedStack;
+  private readonly kafkaBrokers: string;
   private readonly ports: Record<ServiceName, number>;
 
   constructor(
     ctx: DevContext,
-    env: Record<ServiceName, Record<string, string>>,
+    stack: PreparedStack,
+    kafkaBrokers: string,
     ports: Record<ServiceName, number>,
   ) {
     this.ctx = ctx;
-    this.env = env;
+    this.stack = stack;
+    this.kafkaBrokers = kafkaBrokers;
     this.ports = ports;
   }
 
   start(service: ServiceName): void {
-    const handle = this.ctx.supervisor.spawn({
-      name: service,
-      command: this.ctx.node,
-      args: [serviceEntry(this.ctx.root, service)],
-      cwd: this.ctx.root,
-      env: this.env[service],
-      output: this.ctx.output,
-    });
+    const handle = spawnService(this.ctx, service, this.stack, this.kafkaBrokers, this.ports[service]);
     this.handles[service] = handle;
     void handle.exit.then((exit) => {
       if (!this.killing.has(handle) && !this.ctx.signal.aborted) {
@@ -364,18 +360,7 @@ async function chaos(ctx: DevContext, options: DevOptions): Promise<number> {
   if (!kafka.devBroker) throw new DevError('the chaos run needs the Kafka dev broker (unset KAFKA_BROKERS)');
   throwIfStopping(ctx);
 
-  const envs = {} as Record<ServiceName, Record<string, string>>;
-  for (const service of SERVICES) {
-    envs[service] = serviceEnv(env, {
-      service,
-      databaseUrl: stack.databaseUrls[service],
-      redisUrl: stack.redisUrl,
-      kafkaBrokers: kafka.brokers,
-      port: ports[service],
-      path: ctx.path,
-    });
-  }
-  const services = new Services(runCtx, envs, ports);
+  const services = new Services(runCtx, stack, kafka.brokers, ports);
   for (const service of SERVICES) services.start(service);
   await Promise.all(SERVICES.map((service) => services.ready(service)));
   ctx.output.info('the stack is ready; waiting for intake to know the sample city');

@@ -30,7 +30,7 @@ import {
   probePostgres,
   startEmbeddedPostgres,
 } from './postgres.ts';
-import { describeExit, Supervisor, withTimeout } from './process.ts';
+import { describeExit, Supervisor, withTimeout, type ChildHandle } from './process.ts';
 import { probeRedis, startRedisServer } from './redis.ts';
 import {
   binDir,
@@ -105,6 +105,31 @@ export function stopRequested(signal: AbortSignal): Promise<void> {
 
 export function serviceEntry(root: string, service: ServiceName): string {
   return join(root, 'apps', service, 'dist', 'main.js');
+}
+
+/** Starts one service of a prepared stack (its built main.js) with the stack's wiring, as npm start does. */
+export function spawnService(
+  ctx: DevContext,
+  service: ServiceName,
+  stack: Pick<PreparedStack, 'databaseUrls' | 'redisUrl'>,
+  kafkaBrokers: string,
+  port: number,
+): ChildHandle {
+  return ctx.supervisor.spawn({
+    name: service,
+    command: ctx.node,
+    args: [serviceEntry(ctx.root, service)],
+    cwd: ctx.root,
+    env: serviceEnv(ctx.env, {
+      service,
+      databaseUrl: stack.databaseUrls[service],
+      redisUrl: stack.redisUrl,
+      kafkaBrokers,
+      port,
+      path: ctx.path,
+    }),
+    output: ctx.output,
+  });
 }
 
 export interface PreparedStack {

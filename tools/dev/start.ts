@@ -2,14 +2,14 @@
 // databases, build, migrations, Kafka (KAFKA_BROKERS, or the dev broker started here), then
 // intake, routing and sla with prefixed, readable logs.
 // Ctrl-C stops everything in order and exits 0; a service crashing stops everything with exit 1.
-import { planPorts, serviceEnv, SERVICES, type ServiceName } from './config.ts';
+import { planPorts, SERVICES, type ServiceName } from './config.ts';
 import { httpGet, isPortFree } from './net.ts';
 import { describeExit, pollUntil, stopChild, type ChildExit, type ChildHandle } from './process.ts';
 import {
   checkKafkaBrokers,
   prepareStack,
   runLauncher,
-  serviceEntry,
+  spawnService,
   startKafkaDevBroker,
   STOP_TIMEOUT_MS,
   stopRequested,
@@ -111,21 +111,7 @@ async function start(ctx: DevContext, options: DevOptions): Promise<number> {
   const handles = {} as Record<ServiceName, ChildHandle>;
   try {
     for (const service of SERVICES) {
-      handles[service] = ctx.supervisor.spawn({
-        name: service,
-        command: ctx.node,
-        args: [serviceEntry(ctx.root, service)],
-        cwd: ctx.root,
-        env: serviceEnv(ctx.env, {
-          service,
-          databaseUrl: stack.databaseUrls[service],
-          redisUrl: stack.redisUrl,
-          kafkaBrokers: kafka.brokers,
-          port: ports[service],
-          path: ctx.path,
-        }),
-        output: ctx.output,
-      });
+      handles[service] = spawnService(ctx, service, stack, kafka.brokers, ports[service]);
     }
     ctx.output.info(
       `started ${SERVICES.map((s) => `${s} (pid ${handles[s].process.pid ?? '?'})`).join(', ')}`,

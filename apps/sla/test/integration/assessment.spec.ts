@@ -1,6 +1,7 @@
 import type { EventType, SlaBreachedV1, TicketDispatchedV1, TicketRatedV1 } from '@jsjb/contracts';
 import type { TokenClaims } from '@jsjb/platform';
 import { assessmentCommands } from '../../src/assessment/assessment.commands';
+import { commandJson } from '../support/command-json';
 import { deliverReference } from '../support/reference-fixture';
 import { type SlaHarness, startSlaHarness } from '../support/sla-harness';
 
@@ -761,25 +762,7 @@ describe('assessment (考评)', () => {
     const verify = commands['verify-assessment'];
     const command = commands['recompute-assessment'];
     /** verify-assessment --json: its exit code and the report it printed. */
-    const verified = async (): Promise<Record<string, unknown>> => {
-      const printed: string[] = [];
-      const write = jest
-        .spyOn(process.stdout, 'write')
-        .mockImplementation((chunk: string | Uint8Array) => (printed.push(String(chunk)), true));
-      let code: number | undefined;
-      try {
-        code = await verify?.(h.sut.config, ['--json']);
-      } finally {
-        write.mockRestore();
-      }
-      const report = JSON.parse(printed.join('')) as Record<string, unknown>;
-      return {
-        code,
-        ok: report['ok'],
-        mismatchCount: report['mismatchCount'],
-        mismatches: report['mismatches'],
-      };
-    };
+    const verified = () => commandJson(verify && (() => verify(h.sut.config, ['--json'])));
     expect(await verified()).toMatchObject({ code: 0, ok: true, mismatchCount: 0 });
     const before = await counters();
     const rates = await streetRates();

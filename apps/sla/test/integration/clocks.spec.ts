@@ -6,6 +6,7 @@ import { metricSample, waitFor } from '@jsjb/testing';
 import { clockCommands } from '../../src/clocks/clock.commands';
 import { ClockService } from '../../src/clocks/clock.service';
 import { TimerService } from '../../src/clocks/timer.service';
+import { commandJson } from '../support/command-json';
 import { deliverReference } from '../support/reference-fixture';
 import { type SlaHarness, startSlaHarness } from '../support/sla-harness';
 
@@ -121,18 +122,9 @@ describe('sla clocks and timers', () => {
 
   /** Moves the service clock and runs the timers that became due. */
   /** `verify-timers --json`: its exit code and report. */
-  async function verifyTimers(): Promise<Record<string, unknown>> {
-    const printed: string[] = [];
-    const write = jest
-      .spyOn(process.stdout, 'write')
-      .mockImplementation((chunk: string | Uint8Array) => (printed.push(String(chunk)), true));
-    let code: number | undefined;
-    try {
-      code = await clockCommands('sla')['verify-timers']?.(h.sut.config, ['--json']);
-    } finally {
-      write.mockRestore();
-    }
-    return { code, ...(JSON.parse(printed.join('')) as Record<string, unknown>) };
+  function verifyTimers() {
+    const command = clockCommands('sla')['verify-timers'];
+    return commandJson(command && (() => command(h.sut.config, ['--json'])));
   }
 
   async function advance(ms: number): Promise<void> {
