@@ -7,7 +7,7 @@
 //
 // Environment: CHAOS_TICKETS (3000), CHAOS_RATE (tickets per second, 25), CHAOS_BROKER_OUTAGE_SECONDS
 // (30), CHAOS_POSTGRES_RESTART (a shell command restarting PostgreSQL; default: pg_ctlcluster on a
-// local server), CHAOS_SETTLE_SECONDS (240), CHAOS_KEEP=true (keep the databases and Redis keys to
+// local server), CHAOS_SETTLE_SECONDS (480), CHAOS_KEEP=true (keep the databases and Redis keys to
 // look into); POSTGRES_URL and REDIS_URL as for npm start.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -325,7 +325,7 @@ async function chaos(ctx: DevContext, options: DevOptions): Promise<number> {
   const total = Math.round(positive(ctx.env, 'CHAOS_TICKETS', 3000));
   const rate = positive(ctx.env, 'CHAOS_RATE', 25);
   const outageMs = positive(ctx.env, 'CHAOS_BROKER_OUTAGE_SECONDS', 30) * 1000;
-  const settleMs = positive(ctx.env, 'CHAOS_SETTLE_SECONDS', 240) * 1000;
+  const settleMs = positive(ctx.env, 'CHAOS_SETTLE_SECONDS', 480) * 1000;
   const run = randomBytes(4).toString('hex');
   const prefix = `jsjb_chaos_${run}`;
   const redisPrefix = `jsjb:${prefix}:`;
