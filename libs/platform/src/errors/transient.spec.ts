@@ -11,6 +11,10 @@ describe('isTransientError', () => {
       'Prisma pool timeout',
       Object.assign(new Error('Timed out fetching a new connection'), { code: 'P2024' }),
     ],
+    [
+      'a pg client left broken by a dropped connection',
+      new Error('Client has encountered a connection error and is not queryable'),
+    ],
     ['kafkajs connection error', Object.assign(new Error('x'), { name: 'KafkaJSConnectionError' })],
     [
       'Prisma 7 driver-adapter error: database not reachable',

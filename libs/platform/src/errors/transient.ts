@@ -75,7 +75,9 @@ export function isTransientError(error: unknown): boolean {
     if (typeof e.kind === 'string' && TRANSIENT_ADAPTER_KINDS.has(e.kind)) return true;
     if (
       typeof e.message === 'string' &&
-      /Connection terminated|connection timeout|Timed out fetching a new connection/i.test(e.message)
+      /Connection terminated|connection timeout|Timed out fetching a new connection|Client has encountered a connection error/i.test(
+        e.message,
+      )
     ) {
       return true;
     }
