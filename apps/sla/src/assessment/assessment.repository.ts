@@ -83,6 +83,9 @@ export interface RecomputeCounts {
   readonly hotspotDays: number;
 }
 
+/** The key columns of a hot-spot row, dropped from its JSON to leave the counter. */
+const HOTSPOT_KEY = Prisma.sql`ARRAY['day', 'category_code', 'district_code', 'street_code']`;
+
 /** A stored daily counter row that differs from the recount of its facts (missing rows count as 0). */
 export interface CounterMismatch {
   readonly table: 'assessment_unit_day' | 'assessment_hotspot_day';
@@ -490,7 +493,7 @@ export class AssessmentRepository {
             FROM assessment_ticket GROUP BY 1, 2, 3, 4)
           SELECT concat_ws(' ', coalesce(s.day, r.day)::text, coalesce(s.category_code, r.category_code),
               coalesce(s.district_code, r.district_code), coalesce(s.street_code, r.street_code)) AS key,
-            jsonb_build_object('tickets', s.tickets) AS stored, jsonb_build_object('tickets', r.tickets) AS recount
+            to_jsonb(s) - ${HOTSPOT_KEY} AS stored, to_jsonb(r) - ${HOTSPOT_KEY} AS recount
           FROM assessment_hotspot_day s FULL JOIN recount r
             ON s.day = r.day AND s.category_code = r.category_code AND s.district_code = r.district_code
               AND s.street_code = r.street_code
@@ -504,11 +507,6 @@ export class AssessmentRepository {
                   AND EXISTS (SELECT 1 FROM assessment_ticket_exclusion e WHERE e.ticket_id = o.ticket_id)))
             + (SELECT count(*)::int FROM assessment_ticket t
               WHERE t.day <> ${localDay(Prisma.sql`t.received_at`, timeZone)}) AS stale`;
-        const hotspotNull = (row: Row): Row => ({
-          ...row,
-          stored: row.stored?.['tickets'] === null ? null : row.stored,
-          recount: row.recount?.['tickets'] === null ? null : row.recount,
-        });
         return {
           orders: facts?.orders ?? 0,
           unitDays: unitRows.length,
@@ -517,7 +515,7 @@ export class AssessmentRepository {
           staleFacts: facts?.stale ?? 0,
           mismatches: [
             ...compare('assessment_unit_day', unitRows, counterNames),
-            ...compare('assessment_hotspot_day', hotspotRows.map(hotspotNull), ['tickets']),
+            ...compare('assessment_hotspot_day', hotspotRows, ['tickets']),
           ],
         };
       },

@@ -33,11 +33,8 @@ export function clockCommands(
       try {
         const clocks = new ClockRepository(prisma);
         const armable: { id: string; version: number }[] = [];
-        for (let after: string | null = null; ;) {
-          const page = await clocks.armable(after, 5000);
+        for await (const page of clocks.armablePages(5000)) {
           armable.push(...page.map(({ id, version }) => ({ id, version })));
-          if (page.length < 5000) break;
-          after = page[page.length - 1]?.id ?? null;
         }
         const coverage = timerCoverage(armable, await liveTimerJobIds(queue));
         const ok = coverage.unarmed.length === 0 && coverage.armedMoreThanOnce.length === 0;

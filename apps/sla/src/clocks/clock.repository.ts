@@ -168,6 +168,16 @@ export class ClockRepository {
     return rows.map(toClock);
   }
 
+  /** Every clock whose timer may still fire, in pages of `pageSize` (by id). */
+  async *armablePages(pageSize: number): AsyncGenerator<Clock[]> {
+    for (let after: string | null = null; ;) {
+      const page = await this.armable(after, pageSize);
+      if (page.length > 0) yield page;
+      if (page.length < pageSize) return;
+      after = page[page.length - 1]?.id ?? null;
+    }
+  }
+
   /** Clocks due before `before` whose due time was not handled: a timer was lost. */
   async missed(before: Date, limit: number): Promise<Clock[]> {
     const rows = await this.prisma.slaClock.findMany({

@@ -138,16 +138,11 @@ export class ClockService implements OnModuleInit, OnApplicationBootstrap, OnApp
 
   async rearmAll(): Promise<number> {
     const now = this.time.now();
-    let after: string | null = null;
     let armed = 0;
-    for (;;) {
-      const page = await this.clocks.armable(after, 2000);
-      if (page.length === 0) break;
+    for await (const page of this.clocks.armablePages(2000)) {
       const items = this.nextTimers(page, now);
       await this.timers.armMany(items);
       armed += items.length;
-      after = page[page.length - 1]?.id ?? null;
-      if (page.length < 2000) break;
     }
     return armed;
   }
