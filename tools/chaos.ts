@@ -1,20 +1,21 @@
 // `npm run test:chaos`: fault injection under load, then reconciliation. Runs its own stack (own
 // databases, Redis prefix and ports; the Kafka dev broker; the local PostgreSQL and Redis), creates
 // a few thousand hotline tickets at a steady rate with retries under the same Idempotency-Key, has
-// the units sign (签收) a third of what routing dispatches, and meanwhile, in turn: kill -9 intake, routing and sla (each restarted at once), suspends the broker
-// for 30 s, restarts PostgreSQL. Once the load is done it waits for the stores to settle and
-// reconciles them (tools/system/reconcile.ts); it exits 1 when anything does not match.
+// the units sign (签收) a third of what routing dispatches, and meanwhile, in turn: kill -9 intake,
+// routing and sla (each restarted at once), suspends the broker for 30 s, restarts PostgreSQL. Once
+// the load is done it waits for the stores to settle and reconciles them (tools/system/reconcile.ts);
+// it exits 1 when anything does not match.
 //
-// Environment: CHAOS_TICKETS (3000), CHAOS_RATE (tickets per second, 25), CHAOS_BROKER_OUTAGE_SECONDS
-// (30), CHAOS_POSTGRES_RESTART (a shell command restarting PostgreSQL; default: pg_ctlcluster on a
-// local server), CHAOS_SETTLE_SECONDS (480), CHAOS_KEEP=true (keep the databases and Redis keys to
-// look into); POSTGRES_URL and REDIS_URL as for npm start.
+// Environment (whole numbers): CHAOS_TICKETS (3000), CHAOS_RATE (tickets per second, 25),
+// CHAOS_BROKER_OUTAGE_SECONDS (30), CHAOS_SETTLE_SECONDS (480); CHAOS_POSTGRES_RESTART (a shell
+// command restarting PostgreSQL; default: pg_ctlcluster on a local server), CHAOS_KEEP=true (keep
+// the databases and Redis keys to look into); POSTGRES_URL and REDIS_URL as for npm start.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { planPorts, SERVICES, type DevOptions, type ServiceName } from './dev/config.ts';
+import { integerSetting, planPorts, SERVICES, type DevOptions, type ServiceName } from './dev/config.ts';
 import { freePortBase, httpGet } from './dev/net.ts';
 import { dropDatabases } from './dev/postgres.ts';
 import { describeExit, pollUntil, sendSignal, type ChildHandle } from './dev/process.ts';
@@ -35,15 +36,6 @@ import { formatReport, reconcile, reconcileTarget, type ReconcileReport } from '
 
 const sh = promisify(execFile);
 
-function positive(env: DevContext['env'], name: string, fallback: number): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0)
-    throw new DevError(`${name} must be a positive number, got "${raw}"`);
-  return value;
-}
-
 const operator: Caller = { role: 'operator', sub: 'chaos-operator' };
 
 /** Where and what the load's tickets are about: communities and matters of the sample city. */
@@ -55,8 +47,8 @@ interface Places {
 interface Load {
   /** Idempotency key → ticket id, for every ticket a client was told was accepted. */
   acknowledged: Map<string, string>;
+  /** Requests sent; each ticket ends acknowledged or rejected, so the rest were retries. */
   attempts: number;
-  retries: number;
   /** Answers other than 2xx, 429, 5xx or no answer at all: the load's own bugs. */
   rejected: string[];
   done: Promise<void>;
@@ -154,7 +146,6 @@ function startLoad(system: SystemClient, places: Places, run: string, total: num
   const load: Load = {
     acknowledged: new Map(),
     attempts: 0,
-    retries: 0,
     rejected: [],
     done: Promise.resolve(),
   };
@@ -176,7 +167,6 @@ function startLoad(system: SystemClient, places: Places, run: string, total: num
     const deadline = Date.now() + 180_000;
     for (let attempt = 0; ; attempt++) {
       load.attempts += 1;
-      if (attempt > 0) load.retries += 1;
       const reply = await system
         .http('intake', 'POST', '/tickets', operator, body, { 'idempotency-key': key })
         .catch(() => undefined);
@@ -212,7 +202,6 @@ function startLoad(system: SystemClient, places: Places, run: string, total: num
 interface Signing {
   /** Assignments the units signed (签收), acknowledged by routing. */
   signed: Set<string>;
-  attempts: number;
   /** Answers to the sign requests by status ('none': no answer). */
   answers: Map<string, number>;
   rejected: string[];
@@ -233,7 +222,6 @@ function startSigning(
 ): Signing {
   const signing: Signing = {
     signed: new Set(),
-    attempts: 0,
     answers: new Map(),
     rejected: [],
     done: Promise.resolve(),
@@ -260,7 +248,6 @@ function startSigning(
     if (rows === undefined) return 1;
     for (const { id, unit_id: unit } of rows) {
       const staff: Caller = { role: 'unit_staff', sub: `chaos-${unit}`, unit };
-      signing.attempts += 1;
       const reply = await system
         .http('routing', 'POST', `/assignments/${id}/sign`, staff)
         .catch(() => undefined);
@@ -322,10 +309,10 @@ function postgresRestart(env: DevContext['env'], stack: PreparedStack): string[]
 }
 
 async function chaos(ctx: DevContext, options: DevOptions): Promise<number> {
-  const total = Math.round(positive(ctx.env, 'CHAOS_TICKETS', 3000));
-  const rate = positive(ctx.env, 'CHAOS_RATE', 25);
-  const outageMs = positive(ctx.env, 'CHAOS_BROKER_OUTAGE_SECONDS', 30) * 1000;
-  const settleMs = positive(ctx.env, 'CHAOS_SETTLE_SECONDS', 480) * 1000;
+  const total = integerSetting(ctx.env, 'CHAOS_TICKETS', 3000, 1, 1_000_000);
+  const rate = integerSetting(ctx.env, 'CHAOS_RATE', 25, 1, 10_000);
+  const outageMs = integerSetting(ctx.env, 'CHAOS_BROKER_OUTAGE_SECONDS', 30, 1, 3600) * 1000;
+  const settleMs = integerSetting(ctx.env, 'CHAOS_SETTLE_SECONDS', 480, 1, 86_400) * 1000;
   const run = randomBytes(4).toString('hex');
   const prefix = `jsjb_chaos_${run}`;
   const redisPrefix = `jsjb:${prefix}:`;
@@ -369,9 +356,9 @@ async function chaos(ctx: DevContext, options: DevOptions): Promise<number> {
   const system = systemClient(portBase);
   const began = Date.now();
   const load = startLoad(system, places, run, total, rate);
-  let loadDone = false;
-  void load.done.then(() => (loadDone = true));
-  const signing = startSigning(system, stack.databaseUrls.routing, () => loadDone, settleMs, ctx.signal);
+  // The units' signing ends once the load is over and routing has every accepted ticket.
+  let allRouted = false;
+  const signing = startSigning(system, stack.databaseUrls.routing, () => allRouted, settleMs, ctx.signal);
   const faults: Fault[] = [];
   const when = async (share: number): Promise<void> => {
     await pollUntil(() => Promise.resolve(load.acknowledged.size >= total * share ? true : undefined), {
@@ -386,8 +373,9 @@ async function chaos(ctx: DevContext, options: DevOptions): Promise<number> {
     const started = Date.now();
     await inject();
     await Promise.all(SERVICES.map((service) => services.ready(service)));
-    faults.push({ name, at, recoveryMs: Date.now() - started });
-    ctx.output.warn(`recovered from ${name} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const recoveryMs = Date.now() - started;
+    faults.push({ name, at, recoveryMs });
+    ctx.output.warn(`recovered from ${name} in ${(recoveryMs / 1000).toFixed(1)} s`);
   };
   const script = (async () => {
     for (const [share, service] of [
@@ -411,8 +399,8 @@ async function chaos(ctx: DevContext, options: DevOptions): Promise<number> {
     });
   })();
   await Promise.all([load.done, script]);
-  // Everything routing dispatched is on its way: the units finish signing their share.
-  const allRouted = await pollUntil(
+  const loadSeconds = (Date.now() - began) / 1000;
+  const routed = await pollUntil(
     async () => {
       const client = new pg.Client({ connectionString: stack.databaseUrls.routing });
       await client.connect();
@@ -425,13 +413,15 @@ async function chaos(ctx: DevContext, options: DevOptions): Promise<number> {
     },
     { timeoutMs: settleMs, intervalMs: 1000, signal: ctx.signal },
   );
-  if (allRouted === undefined)
+  if (routed === undefined)
     ctx.output.warn('routing did not receive every ticket in time; see the reconciliation');
+  allRouted = true;
   await signing.done;
-  const loadSeconds = (Date.now() - began) / 1000;
+  const retries = load.attempts - load.acknowledged.size - load.rejected.length;
+  const signRequests = [...signing.answers.values()].reduce((sum, n) => sum + n, 0);
   ctx.output.info(
     `load done: ${load.acknowledged.size} of ${total} tickets accepted in ${loadSeconds.toFixed(1)} s ` +
-      `(${load.attempts} requests, ${load.retries} retries, ${load.rejected.length} rejected)`,
+      `(${load.attempts} requests, ${retries} retries, ${load.rejected.length} rejected)`,
   );
 
   // Settling: events published after the faults are still being applied; poll the checks until they pass.
@@ -457,7 +447,7 @@ async function chaos(ctx: DevContext, options: DevOptions): Promise<number> {
   const lines = [
     '',
     `chaos run ${run}: ${load.acknowledged.size} tickets accepted of ${total} sent at ${rate}/s in ${loadSeconds.toFixed(1)} s; ` +
-      `${load.attempts} requests, ${load.retries} retried; units signed ${signing.signed.size} assignments (${signing.attempts} requests: ${[
+      `${load.attempts} requests, ${retries} retried; units signed ${signing.signed.size} assignments (${signRequests} requests: ${[
         ...signing.answers,
       ]
         .map(([status, n]) => `${n}× ${status}`)

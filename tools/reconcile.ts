@@ -4,13 +4,7 @@
 // JSJB_DATABASE_PREFIX, REDIS_URL, REDIS_KEY_PREFIX, and KAFKA_BROKERS (else the dev broker on
 // 127.0.0.1:9092 when one listens there; Kafka's checks are skipped when none does).
 // Run it on a quiet stack: work in flight shows as not yet published or not yet applied.
-import {
-  databaseName,
-  DEFAULT_DEV_BROKER_PORT,
-  parseDevOptions,
-  SERVICES,
-  withDatabase,
-} from './dev/config.ts';
+import { DEFAULT_DEV_BROKER_PORT, parseDevOptions, stackDatabaseUrls } from './dev/config.ts';
 import { isPortOpen } from './dev/net.ts';
 import { findWorkspaceRoot, workspaceNode } from './dev/workspace.ts';
 import { formatReport, reconcile, reconcileTarget } from './system/reconcile.ts';
@@ -20,9 +14,7 @@ const out = (line: string): void => void process.stdout.write(`${line}\n`);
 async function main(): Promise<number> {
   const options = parseDevOptions([], process.env);
   const root = findWorkspaceRoot();
-  const databaseUrls = Object.fromEntries(
-    SERVICES.map((s) => [s, withDatabase(options.postgresUrl, databaseName(options.databasePrefix, s))]),
-  ) as Record<(typeof SERVICES)[number], string>;
+  const databaseUrls = stackDatabaseUrls(options.postgresUrl, options.databasePrefix);
   let kafkaBrokers = options.kafkaBrokers;
   if (kafkaBrokers === undefined && (await isPortOpen(DEFAULT_DEV_BROKER_PORT))) {
     kafkaBrokers = `127.0.0.1:${DEFAULT_DEV_BROKER_PORT}`;

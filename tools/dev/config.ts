@@ -67,6 +67,12 @@ function parseInteger(name: string, raw: string, min: number, max: number): numb
   return value;
 }
 
+/** A whole-number setting from the environment: `fallback` when unset, else checked against min..max. */
+export function integerSetting(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = nonEmpty(env[name]);
+  return raw === undefined ? fallback : parseInteger(name, raw, min, max);
+}
+
 /** Reads the command line and the environment; throws DevError naming what is wrong. */
 export function parseDevOptions(argv: readonly string[], env: Env): DevOptions {
   let noBuildFlag = false;
@@ -89,11 +95,13 @@ export function parseDevOptions(argv: readonly string[], env: Env): DevOptions {
   for (const service of SERVICES) databaseName(databasePrefix, service);
   const portBaseRaw = nonEmpty(env['JSJB_PORT_BASE']);
   const portBase = portBaseRaw === undefined ? DEFAULT_PORT_BASE : parsePortBase(portBaseRaw);
-  const readyRaw = nonEmpty(env['JSJB_READY_TIMEOUT_MS']);
-  const readyTimeoutMs =
-    readyRaw === undefined
-      ? DEFAULT_READY_TIMEOUT_MS
-      : parseInteger('JSJB_READY_TIMEOUT_MS', readyRaw, 1000, 3_600_000);
+  const readyTimeoutMs = integerSetting(
+    env,
+    'JSJB_READY_TIMEOUT_MS',
+    DEFAULT_READY_TIMEOUT_MS,
+    1000,
+    3_600_000,
+  );
   return {
     postgresUrl,
     postgresUrlFromEnv: postgresEnv !== undefined,
@@ -190,6 +198,13 @@ export function withDatabase(serverUrl: string, database: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${database}`;
   return url.toString();
+}
+
+/** Each service's database URL on a PostgreSQL server, for a stack's database prefix. */
+export function stackDatabaseUrls(serverUrl: string, prefix: string): Record<ServiceName, string> {
+  const urls = {} as Record<ServiceName, string>;
+  for (const service of SERVICES) urls[service] = withDatabase(serverUrl, databaseName(prefix, service));
+  return urls;
 }
 
 /** The URL without its password, for messages. */

@@ -11,7 +11,7 @@ import {
   SERVICES,
   toolEnv,
   USAGE,
-  withDatabase,
+  stackDatabaseUrls,
   type DevOptions,
   type Env,
   type ServiceName,
@@ -290,11 +290,8 @@ export async function prepareStack(
   throwIfStopping(ctx);
 
   const databases = {} as Record<ServiceName, string>;
-  const databaseUrls = {} as Record<ServiceName, string>;
-  for (const service of SERVICES) {
-    databases[service] = databaseName(options.databasePrefix, service);
-    databaseUrls[service] = withDatabase(postgres.url, databases[service]);
-  }
+  for (const service of SERVICES) databases[service] = databaseName(options.databasePrefix, service);
+  const databaseUrls = stackDatabaseUrls(postgres.url, options.databasePrefix);
   const created = await ensureDatabases(postgres.url, Object.values(databases));
   const existing = Object.values(databases).filter((name) => !created.includes(name));
   ctx.output.info(

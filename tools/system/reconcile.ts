@@ -73,12 +73,21 @@ export interface ReconcileReport {
 
 const EXAMPLES = 5;
 
-/** A service's consumer group, the event types it applies and the topics they come on. */
+/** A service's consumer group and the event types it applies. */
 interface Consumer {
   group: string;
   types: Set<string>;
-  /** Filled from the producers' outboxes. */
-  topics: Set<string>;
+}
+
+type Outboxes = Record<ServiceName, { id: string; type: string; topic: string; unsent: boolean }[]>;
+
+/** The topics a consumer's events come on, as the producers' outboxes recorded them. */
+function topicsOf(consumer: Consumer, outboxes: Outboxes): Set<string> {
+  return new Set(
+    SERVICES.flatMap((producer) =>
+      outboxes[producer].filter((e) => consumer.types.has(e.type)).map((e) => e.topic),
+    ),
+  );
 }
 
 type Row = Record<string, unknown>;
@@ -148,14 +157,22 @@ export async function reconcile(target: ReconcileTarget): Promise<ReconcileRepor
       consumers[service] = {
         group: String(declared['group']),
         types: new Set(declared['consumes'] as string[]),
-        topics: new Set(),
       };
     }
+    const outboxes = {} as Outboxes;
+    for (const service of SERVICES) {
+      outboxes[service] = await query<Outboxes[ServiceName][number]>(
+        db[service],
+        'SELECT id::text, type, topic, sent_at IS NULL AS unsent FROM outbox_event',
+      );
+    }
     const checks: Check[] = [];
-    checks.push(...(await outboxAndInboxes(db, consumers)));
+    checks.push(...(await outboxAndInboxes(db, consumers, outboxes)));
     checks.push(...(await dispatch(db, target.acknowledged)));
     checks.push(...(await clocksAndCounters(target, db)));
-    if (target.kafkaBrokers !== undefined) checks.push(...(await kafka(target.kafkaBrokers, consumers)));
+    if (target.kafkaBrokers !== undefined) {
+      checks.push(...(await kafka(target.kafkaBrokers, consumers, outboxes)));
+    }
     return { checks, ok: checks.every((c) => c.mismatches === 0) };
   } finally {
     await Promise.all(Object.values(db).map((client) => client.end().catch(() => undefined)));
@@ -166,30 +183,22 @@ export async function reconcile(target: ReconcileTarget): Promise<ReconcileRepor
 async function outboxAndInboxes(
   db: Record<ServiceName, pg.Client>,
   consumers: Record<ServiceName, Consumer>,
+  outboxes: Outboxes,
 ): Promise<Check[]> {
   const checks: Check[] = [];
-  const outboxes = {} as Record<ServiceName, { id: string; type: string; topic: string }[]>;
   for (const service of SERVICES) {
-    outboxes[service] = await query<{ id: string; type: string; topic: string }>(
-      db[service],
-      'SELECT id::text, type, topic FROM outbox_event',
-    );
-    const unsent = await query<{ id: string }>(
-      db[service],
-      'SELECT id::text FROM outbox_event WHERE sent_at IS NULL',
-    );
+    const unsent = outboxes[service].filter((e) => e.unsent).map((e) => e.id);
     checks.push(
       check(
         `${service}: outbox published`,
         `${outboxes[service].length} events, ${unsent.length} not yet published`,
-        unsent.map((r) => r.id),
+        unsent,
       ),
     );
   }
   for (const consumer of SERVICES) {
-    const { group, types, topics } = consumers[consumer];
+    const { group, types } = consumers[consumer];
     const expected = SERVICES.flatMap((producer) => outboxes[producer].filter((e) => types.has(e.type)));
-    for (const event of expected) topics.add(event.topic);
     // The inbox's key (consumer group, event id) holds an event once: a redelivery is not applied again.
     const inbox = await query<{ event_id: string }>(
       db[consumer],
@@ -369,7 +378,11 @@ async function clocksAndCounters(
 }
 
 /** Nothing left unread by a consumer group, nothing dead-lettered. */
-async function kafka(brokers: string, consumers: Record<ServiceName, Consumer>): Promise<Check[]> {
+async function kafka(
+  brokers: string,
+  consumers: Record<ServiceName, Consumer>,
+  outboxes: Outboxes,
+): Promise<Check[]> {
   const admin = new Kafka({
     clientId: 'jsjb-reconcile',
     brokers: brokers.split(','),
@@ -395,7 +408,8 @@ async function kafka(brokers: string, consumers: Record<ServiceName, Consumer>):
       ),
     );
     for (const service of SERVICES) {
-      const { group, topics: subscribed } = consumers[service];
+      const { group } = consumers[service];
+      const subscribed = topicsOf(consumers[service], outboxes);
       const committed = await admin.fetchOffsets({
         groupId: group,
         topics: topics.filter((t) => subscribed.has(t)),

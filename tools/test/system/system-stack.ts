@@ -5,7 +5,13 @@
 // point POSTGRES_URL, REDIS_URL and KAFKA_BROKERS elsewhere (the containers suite does).
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, SERVICES, withDatabase } from '../../dev/config.ts';
+import {
+  databaseName,
+  DEFAULT_POSTGRES_URL,
+  DEFAULT_REDIS_URL,
+  SERVICES,
+  stackDatabaseUrls,
+} from '../../dev/config.ts';
 import { dropDatabases } from '../../dev/postgres.ts';
 import { deleteKeys } from '../../dev/redis.ts';
 import { findWorkspaceRoot, workspaceNode } from '../../dev/workspace.ts';
@@ -50,7 +56,7 @@ export async function startSystem(
     await ensureStopped(launched);
     await dropDatabases(
       postgresUrl,
-      SERVICES.map((service) => `${prefix}_${service}`),
+      SERVICES.map((service) => databaseName(prefix, service)),
     );
     await deleteKeys(redisUrl, `jsjb:${prefix}:`);
   };
@@ -60,9 +66,7 @@ export async function startSystem(
     await stop();
     throw error;
   }
-  const databaseUrls = Object.fromEntries(
-    SERVICES.map((service) => [service, withDatabase(postgresUrl, `${prefix}_${service}`)]),
-  ) as Record<(typeof SERVICES)[number], string>;
+  const databaseUrls = stackDatabaseUrls(postgresUrl, prefix);
   const reconcileStack = (): Promise<ReconcileReport> => {
     // The Kafka the launcher used: KAFKA_BROKERS, or the dev broker it reported.
     const kafkaBrokers =
