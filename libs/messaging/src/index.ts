@@ -7,6 +7,7 @@ export * from './outbox/outbox-metrics';
 export * from './outbox/event-counters';
 export * from './consumer/event-errors';
 export * from './consumer/event-context';
+export * from './consumer/commit-hooks';
 export * from './consumer/dead-letter';
 export * from './consumer/event-consumer.server';
 export * from './kafka/kafka';

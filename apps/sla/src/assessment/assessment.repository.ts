@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SATISFACTION_LEVELS } from '@jsjb/contracts';
+import { deferToCommit } from '@jsjb/messaging';
 import { PrismaService } from '../database/prisma.service';
 import { Prisma } from '../generated/prisma/client';
 import { UNIT_CLASSES } from '../units/units.domain';
@@ -8,6 +9,7 @@ import {
   EXCLUSION_REASONS,
   type OrderState,
   type Period,
+  sumCounters,
   type TicketExclusionReason,
   type WeightSet,
 } from './assessment.domain';
@@ -149,6 +151,60 @@ const FACT_COUNTS = Prisma.sql`count(*)::int,
 const UNIT_DAY_COLUMNS = Prisma.sql`day, unit_id, orders, excluded, assessable, on_time, callbacks, uncontacted,
   resolved, satisfied, basically_satisfied, unsatisfied`;
 
+interface UnitDayIncrement {
+  day: string;
+  unitId: string;
+  counters: Counters;
+}
+
+interface HotspotIncrement {
+  day: string;
+  categoryCode: string;
+  districtCode: string;
+  streetCode: string;
+  tickets: number;
+}
+
+/**
+ * Increments of one counter table in a consumer batch's transaction (see `deferToCommit`): added up
+ * per row and written once at the batch's end, sorted by key, so that concurrent batches lock
+ * counter rows in one order and never deadlock. Outside a batch (an HTTP request) a row is written
+ * at once.
+ */
+class DeferredCounters<T> {
+  private readonly pending = new WeakMap<Tx, Map<string, T>>();
+
+  constructor(
+    private readonly table: string,
+    private readonly keyOf: (row: T) => readonly string[],
+    private readonly merge: (a: T, b: T) => T,
+    private readonly write: (tx: Tx, rows: readonly T[]) => Promise<void>,
+  ) {}
+
+  async add(tx: Tx, row: T): Promise<void> {
+    let pending = this.pending.get(tx);
+    if (pending === undefined) {
+      const fresh = new Map<string, T>();
+      const flush = () =>
+        this.write(
+          tx,
+          [...fresh].sort(byKey).map(([, r]) => r),
+        );
+      if (!deferToCommit(tx, this.table, flush)) return this.write(tx, [row]);
+      this.pending.set(tx, fresh);
+      pending = fresh;
+    }
+    // Joined with NUL, the smallest character: the strings sort as the key tuples do.
+    const key = this.keyOf(row).join('\u0000');
+    const before = pending.get(key);
+    pending.set(key, before === undefined ? row : this.merge(before, row));
+  }
+}
+
+function byKey<T>([a]: readonly [string, T], [b]: readonly [string, T]): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** The local date of a timestamp in the city's time zone. */
 function localDay(at: Prisma.Sql, timeZone: string): Prisma.Sql {
   return Prisma.sql`(${at} AT TIME ZONE ${timeZone})::date`;
@@ -160,6 +216,19 @@ function localDay(at: Prisma.Sql, timeZone: string): Prisma.Sql {
  */
 @Injectable()
 export class AssessmentRepository {
+  private readonly unitDays = new DeferredCounters<UnitDayIncrement>(
+    'assessment_unit_day',
+    (r) => [r.day, r.unitId],
+    (a, b) => ({ ...a, counters: sumCounters([a.counters, b.counters]) }),
+    (tx, rows) => this.upsertUnitDays(tx, rows),
+  );
+  private readonly hotspotDays = new DeferredCounters<HotspotIncrement>(
+    'assessment_hotspot_day',
+    (r) => [r.day, r.categoryCode, r.districtCode, r.streetCode],
+    (a, b) => ({ ...a, tickets: a.tickets + b.tickets }),
+    (tx, rows) => this.upsertHotspotDays(tx, rows),
+  );
+
   constructor(private readonly prisma: PrismaService) {}
 
   // ---- order facts and counters ----
@@ -217,12 +286,26 @@ export class AssessmentRepository {
       WHERE assignment_id = ${assignmentId}`;
   }
 
-  /** Adds a difference to a unit's counters of a day (row-locked: concurrent additions add up). */
+  /**
+   * Adds a difference to a unit's counters of a day (row-locked: concurrent additions add up). In a
+   * consumer batch it is added up with the batch's others and written at the batch's end.
+   */
   async addToUnitDay(tx: Tx, unitId: string, day: string, d: Counters): Promise<void> {
+    await this.unitDays.add(tx, { day, unitId, counters: d });
+  }
+
+  /** One upsert of many unit-days, in the order given. */
+  private async upsertUnitDays(tx: Tx, rows: readonly UnitDayIncrement[]): Promise<void> {
+    if (rows.length === 0) return;
+    const values = rows.map(
+      ({ day, unitId, counters: d }) =>
+        Prisma.sql`(${day}::date, ${unitId}, ${d.orders}::int, ${d.excluded}::int, ${d.assessable}::int, ${d.onTime}::int,
+          ${d.callbacks}::int, ${d.uncontacted}::int, ${d.resolved}::int, ${d.satisfied}::int,
+          ${d.basicallySatisfied}::int, ${d.unsatisfied}::int)`,
+    );
     await tx.$executeRaw`
       INSERT INTO assessment_unit_day (${UNIT_DAY_COLUMNS})
-      VALUES (${day}::date, ${unitId}, ${d.orders}, ${d.excluded}, ${d.assessable}, ${d.onTime}, ${d.callbacks},
-        ${d.uncontacted}, ${d.resolved}, ${d.satisfied}, ${d.basicallySatisfied}, ${d.unsatisfied})
+      VALUES ${Prisma.join(values)}
       ON CONFLICT (day, unit_id) DO UPDATE SET
         orders = assessment_unit_day.orders + EXCLUDED.orders,
         excluded = assessment_unit_day.excluded + EXCLUDED.excluded,
@@ -263,12 +346,28 @@ export class AssessmentRepository {
       RETURNING day::text AS day`;
     const day = inserted[0]?.day;
     if (day === undefined) return false;
+    await this.hotspotDays.add(tx, {
+      day,
+      categoryCode: t.categoryCode ?? '',
+      districtCode: t.districtCode ?? '',
+      streetCode: t.streetCode ?? '',
+      tickets: 1,
+    });
+    return true;
+  }
+
+  /** One upsert of many hot-spot days, in the order given. */
+  private async upsertHotspotDays(tx: Tx, rows: readonly HotspotIncrement[]): Promise<void> {
+    if (rows.length === 0) return;
+    const values = rows.map(
+      (r) =>
+        Prisma.sql`(${r.day}::date, ${r.categoryCode}, ${r.districtCode}, ${r.streetCode}, ${r.tickets}::int)`,
+    );
     await tx.$executeRaw`
       INSERT INTO assessment_hotspot_day (day, category_code, district_code, street_code, tickets)
-      VALUES (${day}::date, ${t.categoryCode ?? ''}, ${t.districtCode ?? ''}, ${t.streetCode ?? ''}, 1)
+      VALUES ${Prisma.join(values)}
       ON CONFLICT (day, category_code, district_code, street_code)
-      DO UPDATE SET tickets = assessment_hotspot_day.tickets + 1`;
-    return true;
+      DO UPDATE SET tickets = assessment_hotspot_day.tickets + EXCLUDED.tickets`;
   }
 
   // ---- 吹哨报到 ----

@@ -11,6 +11,7 @@ import { createProducer } from '../kafka/kafka';
 import type { RelayLogger } from '../outbox/outbox-relay';
 import type { SqlExecutor, TransactionRunner } from '../sql';
 import { deadLetterRecord } from './dead-letter';
+import { withCommitHooks } from './commit-hooks';
 import { EventContext } from './event-context';
 import { describeError, isTransientError, TransientError } from './event-errors';
 
@@ -367,32 +368,33 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   private async handleInTransaction(batch: Batch, items: Decoded[]): Promise<void> {
     const started = performance.now();
     const outcomes = await this.options.transactions.$transaction(
-      async (tx: SqlExecutor) => {
-        const values: unknown[] = [];
-        const tuples = items.map((item, i) => {
-          values.push(this.options.groupId, item.handled?.envelope.id, item.handled?.envelope.type);
-          const p = i * INBOX_INSERT_COLUMNS;
-          return `($${p + 1}, $${p + 2}, $${p + 3})`;
-        });
-        const inserted = await tx.$queryRawUnsafe<{ event_id: string }[]>(
-          `INSERT INTO processed_event (consumer_group, event_id, event_type) VALUES ${tuples.join(', ')}
+      (tx: SqlExecutor) =>
+        withCommitHooks(tx, async () => {
+          const values: unknown[] = [];
+          const tuples = items.map((item, i) => {
+            values.push(this.options.groupId, item.handled?.envelope.id, item.handled?.envelope.type);
+            const p = i * INBOX_INSERT_COLUMNS;
+            return `($${p + 1}, $${p + 2}, $${p + 3})`;
+          });
+          const inserted = await tx.$queryRawUnsafe<{ event_id: string }[]>(
+            `INSERT INTO processed_event (consumer_group, event_id, event_type) VALUES ${tuples.join(', ')}
            ON CONFLICT DO NOTHING RETURNING event_id`,
-          ...values,
-        );
-        const fresh = new Set(inserted.map((r) => r.event_id));
-        const result: { type: string; outcome: 'handled' | 'duplicate' }[] = [];
-        for (const item of items) {
-          const handled = item.handled;
-          if (!handled) continue;
-          if (!fresh.delete(handled.envelope.id)) {
-            result.push({ type: handled.envelope.type, outcome: 'duplicate' });
-            continue;
+            ...values,
+          );
+          const fresh = new Set(inserted.map((r) => r.event_id));
+          const result: { type: string; outcome: 'handled' | 'duplicate' }[] = [];
+          for (const item of items) {
+            const handled = item.handled;
+            if (!handled) continue;
+            if (!fresh.delete(handled.envelope.id)) {
+              result.push({ type: handled.envelope.type, outcome: 'duplicate' });
+              continue;
+            }
+            await this.invoke(handled.envelope, handled.data, tx, batch, item.message);
+            result.push({ type: handled.envelope.type, outcome: 'handled' });
           }
-          await this.invoke(handled.envelope, handled.data, tx, batch, item.message);
-          result.push({ type: handled.envelope.type, outcome: 'handled' });
-        }
-        return result;
-      },
+          return result;
+        }),
       { maxWait: 10_000, timeout: 60_000 },
     );
     this.handleSeconds?.observe((performance.now() - started) / 1000);
