@@ -58,6 +58,7 @@ import {
   type DockerInstruction,
   type DockerStage,
 } from './deploy-checks.ts';
+import { SERVICE_MEMORY } from '../dev/config.ts';
 
 const root = findRepoRoot(process.cwd());
 const APPS = [
@@ -462,6 +463,15 @@ describe('k8s/', () => {
         shutdownMs + preStopSeconds * 1000,
       );
     });
+  });
+
+  it("bounds the services' memory in the image as the benchmark measured it (SERVICE_MEMORY)", () => {
+    const env = finalStage(parseDockerfile(read(DOCKERFILE)))
+      .filter((i) => i.keyword === 'ENV')
+      .map((i) => i.args)
+      .join(' ');
+    expect(env).toContain(`NODE_OPTIONS="${SERVICE_MEMORY.nodeOptions}"`);
+    expect(env).toContain(`MALLOC_ARENA_MAX=${SERVICE_MEMORY.mallocArenaMax}`);
   });
 
   it('shares non-secret configuration through the jsjb-config ConfigMap', () => {
