@@ -15,17 +15,15 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { integerSetting, planPorts, SERVICES, type DevOptions, type ServiceName } from './dev/config.ts';
-import { freePortBase, httpGet } from './dev/net.ts';
-import { dropDatabases } from './dev/postgres.ts';
+import { integerSetting, SERVICES, type DevOptions, type ServiceName } from './dev/config.ts';
 import { describeExit, pollUntil, sendSignal, type ChildHandle } from './dev/process.ts';
-import { deleteKeys } from './dev/redis.ts';
 import {
-  prepareStack,
+  prepareThrowawayStack,
   runLauncher,
   spawnService,
   startKafkaDevBroker,
   throwIfStopping,
+  waitForReady,
   type DevContext,
   type KafkaInUse,
   type PreparedStack,
@@ -95,13 +93,12 @@ class Services {
     });
   }
 
-  async ready(service: ServiceName, timeoutMs = 90_000): Promise<void> {
-    const url = `http://127.0.0.1:${this.ports[service]}/readyz`;
-    const ok = await pollUntil(
-      async () => ((await httpGet(url, 2000).catch(() => undefined))?.status === 200 ? true : undefined),
-      { timeoutMs, intervalMs: 200, signal: this.ctx.signal },
-    );
-    if (ok === undefined) throw new DevError(`${service} was not ready within ${timeoutMs / 1000} s`);
+  ready(service: ServiceName, timeoutMs = 90_000): Promise<void> {
+    return waitForReady(service, this.ports[service], {
+      timeoutMs,
+      intervalMs: 200,
+      signal: this.ctx.signal,
+    });
   }
 
   /** kill -9, then start it again. */
@@ -315,33 +312,22 @@ async function chaos(ctx: DevContext, options: DevOptions): Promise<number> {
   const settleMs = integerSetting(ctx.env, 'CHAOS_SETTLE_SECONDS', 480, 1, 86_400) * 1000;
   const run = randomBytes(4).toString('hex');
   const prefix = `jsjb_chaos_${run}`;
-  const redisPrefix = `jsjb:${prefix}:`;
-  const portBase = await freePortBase();
-  const ports = planPorts(portBase);
-  const env = {
-    ...ctx.env,
-    REDIS_KEY_PREFIX: redisPrefix,
-    LOG_LEVEL: ctx.env['LOG_LEVEL'] ?? 'warn',
-    // A killed member holds its partitions until its session times out (30 s by default); the run
-    // uses 10 s so each fault is over within the load. Production keeps its own setting.
-    CONSUMER_SESSION_TIMEOUT_MS: ctx.env['CONSUMER_SESSION_TIMEOUT_MS'] ?? '10000',
-  };
-  const runCtx: DevContext = { ...ctx, env };
   ctx.output.info(
     `chaos run ${run}: ${total} tickets at ${rate}/s; kill -9 of each service, a ${outageMs / 1000} s broker outage, a PostgreSQL restart`,
   );
-
-  const stack = await prepareStack(runCtx, { ...options, databasePrefix: prefix }, ports);
-  ctx.cleanups.add('dropping the chaos databases and Redis keys', async () => {
-    if (ctx.env['CHAOS_KEEP'] === 'true') {
-      ctx.output.info(
-        `CHAOS_KEEP: kept databases ${Object.values(stack.databases).join(', ')}, Redis ${redisPrefix}*`,
-      );
-      return;
-    }
-    await dropDatabases(stack.postgresUrl, Object.values(stack.databases));
-    await deleteKeys(stack.redisUrl, redisPrefix);
+  const own = await prepareThrowawayStack(ctx, options, {
+    prefix,
+    env: {
+      ...ctx.env,
+      LOG_LEVEL: ctx.env['LOG_LEVEL'] ?? 'warn',
+      // A killed member holds its partitions until its session times out (30 s by default); the run
+      // uses 10 s so each fault is over within the load. Production keeps its own setting.
+      CONSUMER_SESSION_TIMEOUT_MS: ctx.env['CONSUMER_SESSION_TIMEOUT_MS'] ?? '10000',
+    },
+    keep: ctx.env['CHAOS_KEEP'] === 'true',
   });
+  const { stack, portBase, ports, ctx: runCtx } = own;
+  const env = runCtx.env;
   const restartPostgres = postgresRestart(ctx.env, stack);
   const kafka: KafkaInUse = await startKafkaDevBroker(runCtx);
   if (!kafka.devBroker) throw new DevError('the chaos run needs the Kafka dev broker (unset KAFKA_BROKERS)');

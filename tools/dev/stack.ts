@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import {
   databaseName,
   parseDevOptions,
+  planPorts,
   redactUrl,
   serviceEnv,
   SERVICES,
@@ -26,12 +27,14 @@ import {
 import { colourEnabled, createOutput, type Output } from './log.ts';
 import {
   defaultEmbeddedPostgresDir,
+  dropDatabases,
   ensureDatabases,
   probePostgres,
   startEmbeddedPostgres,
 } from './postgres.ts';
-import { describeExit, Supervisor, withTimeout, type ChildHandle } from './process.ts';
-import { probeRedis, startRedisServer } from './redis.ts';
+import { freePortBase, httpGet } from './net.ts';
+import { describeExit, pollUntil, Supervisor, withTimeout, type ChildHandle } from './process.ts';
+import { deleteKeys, probeRedis, startRedisServer } from './redis.ts';
 import {
   binDir,
   DevError,
@@ -115,10 +118,13 @@ export function spawnService(
   kafkaBrokers: string,
   port: number,
 ): ChildHandle {
+  // JSJB_SERVICE_NODE_OPTIONS: Node flags for the services that NODE_OPTIONS refuses (e.g. `--cpu-prof
+  // --cpu-prof-dir=/tmp/prof` to profile them under `npm run bench`; see docs/performance.md).
+  const nodeFlags = (ctx.env['JSJB_SERVICE_NODE_OPTIONS'] ?? '').split(/\s+/).filter(Boolean);
   return ctx.supervisor.spawn({
     name: service,
     command: ctx.node,
-    args: [serviceEntry(ctx.root, service)],
+    args: [...nodeFlags, serviceEntry(ctx.root, service)],
     cwd: ctx.root,
     env: serviceEnv(ctx.env, {
       service,
@@ -130,6 +136,21 @@ export function spawnService(
     }),
     output: ctx.output,
   });
+}
+
+/** Waits until a service on 127.0.0.1:`port` answers /readyz with 200; fails naming it after `timeoutMs`. */
+export async function waitForReady(
+  service: ServiceName,
+  port: number,
+  options: { timeoutMs: number; intervalMs: number; signal: AbortSignal },
+): Promise<void> {
+  const url = `http://127.0.0.1:${port}/readyz`;
+  const ok = await pollUntil(
+    async () => ((await httpGet(url, 2000).catch(() => undefined))?.status === 200 ? true : undefined),
+    options,
+  );
+  if (ok === undefined)
+    throw new DevError(`${service} was not ready at ${url} within ${options.timeoutMs / 1000} s`);
 }
 
 export interface PreparedStack {
@@ -321,6 +342,44 @@ export async function prepareStack(
   };
 }
 
+/** A run's own stack, prepared: its context (environment with the Redis prefix), ports and stores. */
+export interface ThrowawayStack {
+  ctx: DevContext;
+  stack: PreparedStack;
+  /** Services listen on portBase+1..+3 (`planPorts`). */
+  portBase: number;
+  ports: Record<ServiceName, number>;
+  redisKeyPrefix: string;
+}
+
+/**
+ * A stack of a run's own (the chaos run's, the bench's): databases `<prefix>_*`, Redis keys
+ * `jsjb:<prefix>:*` and free ports, prepared as npm start prepares its own, and dropped when the
+ * launcher ends unless `keep` (then it says what it kept). `env` is what the services run with.
+ */
+export async function prepareThrowawayStack(
+  ctx: DevContext,
+  options: DevOptions,
+  input: { prefix: string; env: Env; keep?: boolean },
+): Promise<ThrowawayStack> {
+  const redisKeyPrefix = `jsjb:${input.prefix}:`;
+  const portBase = await freePortBase();
+  const ports = planPorts(portBase);
+  const runCtx: DevContext = { ...ctx, env: { ...input.env, REDIS_KEY_PREFIX: redisKeyPrefix } };
+  const stack = await prepareStack(runCtx, { ...options, databasePrefix: input.prefix }, ports);
+  ctx.cleanups.add(`dropping databases ${input.prefix}_* and Redis keys ${redisKeyPrefix}*`, async () => {
+    if (input.keep) {
+      ctx.output.info(
+        `kept databases ${Object.values(stack.databases).join(', ')}, Redis ${redisKeyPrefix}*`,
+      );
+      return;
+    }
+    await dropDatabases(stack.postgresUrl, Object.values(stack.databases));
+    await deleteKeys(stack.redisUrl, redisKeyPrefix);
+  });
+  return { ctx: runCtx, stack, portBase, ports, redisKeyPrefix };
+}
+
 /** The Kafka the services use: KAFKA_BROKERS from the environment, or the dev broker started here. */
 export type KafkaInUse = { brokers: string; devBroker: false } | ({ devBroker: true } & DevBrokerProcess);
 
@@ -412,7 +471,10 @@ const MIN_NODE_MAJOR = 22;
  */
 export async function runLauncher(
   body: LauncherBody,
-  settings: { interruptedExitCode: number },
+  settings: {
+    interruptedExitCode: number;
+    /** The launcher's arguments (default: the command line's). */ argv?: readonly string[];
+  },
 ): Promise<never> {
   const env: Env = process.env;
   // A closed pipe (`npm start | head`) must not crash the launcher halfway through its clean-up.
@@ -425,7 +487,7 @@ export async function runLauncher(
   let options: DevOptions;
   let root: string;
   try {
-    options = parseDevOptions(process.argv.slice(2), env);
+    options = parseDevOptions(settings.argv ?? process.argv.slice(2), env);
     root = findWorkspaceRoot();
   } catch (error) {
     output.error(errorMessage(error));

@@ -44,20 +44,34 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 const tokens = new Map<string, string>();
 
-/** A development token from the project's own tool (`npm run token`), minted once per caller. */
-function token(caller: Caller): string {
+function claimArgs(caller: Caller): string[] {
   const args = ['--role', caller.role, '--sub', caller.sub ?? `${caller.role}-system`];
   for (const claim of ['unit', 'district', 'street'] as const) {
     const value = caller[claim];
     if (value !== undefined) args.push(`--${claim}`, value);
   }
-  const key = args.join(' ');
+  return args;
+}
+
+/**
+ * `count` development tokens from the project's own tool (`npm run token -- --count`): the caller's
+ * claims, with subs `<sub>-1…count` when more than one.
+ */
+export function mintTokens(caller: Caller, count: number): string[] {
+  const args = [...claimArgs(caller), '--count', String(count)];
+  const printed = execFileSync(node, [join(root, 'libs/platform/dist/auth/token.cli.js'), ...args], {
+    encoding: 'utf8',
+    env: process.env,
+  });
+  return printed.trim().split('\n');
+}
+
+/** A development token for the caller, minted once. */
+function token(caller: Caller): string {
+  const key = claimArgs(caller).join(' ');
   let minted = tokens.get(key);
   if (minted === undefined) {
-    minted = execFileSync(node, [join(root, 'libs/platform/dist/auth/token.cli.js'), ...args], {
-      encoding: 'utf8',
-      env: process.env,
-    }).trim();
+    minted = mintTokens(caller, 1)[0] ?? '';
     tokens.set(key, minted);
   }
   return minted;

@@ -1,22 +1,25 @@
-/**
- * The benchmark's load generator, in a worker thread so that it runs beside the service's event
- * loop instead of on it. Node runs this file as it is (type stripping): erasable TypeScript only,
- * Node built-ins only, `import type` for the rest.
- *
- * Two kinds of phase: open loop (a fixed offered rate; each latency counts from the time the request
- * was due, so a stalled service cannot hide its queue — no coordinated omission) and closed loop
- * (N connections, each sending its next request when the previous answer arrives: the maximum rate).
- */
+// The benchmark's load generator (`npm run bench`), in a worker thread so that it runs beside the
+// bench's own event loop instead of on it. Node built-ins only, `import type` for the rest.
+//
+// Two kinds of phase: open loop (a fixed offered rate; each latency counts from the time the request
+// was due, so a stalled service cannot hide its queue — no coordinated omission) and closed loop
+// (N connections, each sending its next request when the previous answer arrives: the maximum rate).
+// The requests mix channels as a city's do: operators record hotline calls (POST /tickets) and
+// residents submit from the app, web and mini-program (POST /resident/tickets).
 import { Agent, type ClientRequest, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import type { BenchPlace, CallTemplate } from './hotline-calls.js';
+import type { BenchPlace, CallTemplate } from './calls.ts';
 
 export interface LoadSetup {
   host: string;
   port: number;
-  /** `Bearer …` headers of the operators the requests rotate through. */
+  /** `Bearer …` headers of the operators the hotline calls rotate through. */
   authorizations: string[];
+  /** `Bearer …` headers of the residents who submit online. */
+  residents: string[];
+  /** Share of tickets residents submit online (the rest are hotline calls). */
+  onlineShare: number;
   templates: readonly CallTemplate[];
   places: readonly BenchPlace[];
   phrases: {
@@ -43,6 +46,8 @@ export type PhaseSpec =
       seconds: number;
       /** Requests still unanswered this long after the last one was due are abandoned (errors). */
       graceSeconds: number;
+      /** Keep each dispatched ticket's id and when its answer arrived (for the pipeline's latency). */
+      track?: boolean;
     }
   | { kind: 'closed'; name: string; connections: number; seconds: number };
 
@@ -66,6 +71,8 @@ export interface PhaseResult {
   sendLagP99Ms: number;
   /** CPU time of the generator's thread over the phase (ms). */
   generatorCpuMs: number;
+  /** Tracked phases: ids of the tickets sent on for dispatch, and when each answer arrived (epoch ms). */
+  tracked: { ids: string[]; answeredAt: number[] };
 }
 
 export type WorkerRequest = { kind: 'run'; spec: PhaseSpec } | { kind: 'close' };
@@ -73,12 +80,16 @@ export type WorkerRequest = { kind: 'run'; spec: PhaseSpec } | { kind: 'close' }
 interface Outcome {
   status: number;
   body: string;
+  /** When the answer ended (performance.now()); undefined without one. */
+  at?: number;
 }
 
 class LoadGenerator {
   private readonly setup: LoadSetup;
   private readonly agent: Agent;
   private readonly random: () => number;
+  /** What residents submit online: matters for a unit (a consultation goes to the hotline). */
+  private readonly forDispatch: readonly CallTemplate[];
   private sequence = 0;
   private inFlight = 0;
   /** The most requests in flight at once since the phase began. */
@@ -92,6 +103,7 @@ class LoadGenerator {
     // an overloaded service's requests wait here, and the open loop counts the wait from the due time.
     this.agent = new Agent({ keepAlive: true, maxSockets: 256, scheduling: 'fifo' });
     this.random = mulberry32(setup.seed);
+    this.forDispatch = setup.templates.filter((t) => t.answer === undefined);
   }
 
   run(spec: PhaseSpec): Promise<PhaseResult> {
@@ -99,7 +111,7 @@ class LoadGenerator {
     this.phaseCpu = process.threadCpuUsage();
     switch (spec.kind) {
       case 'open':
-        return this.openLoop(spec.name, spec.ratePerSecond, spec.seconds, spec.graceSeconds);
+        return this.openLoop(spec.name, spec.ratePerSecond, spec.seconds, spec.graceSeconds, spec.track);
       case 'closed':
         return this.closedLoop(spec.name, spec.connections, spec.seconds);
     }
@@ -114,10 +126,11 @@ class LoadGenerator {
     ratePerSecond: number,
     seconds: number,
     graceSeconds: number,
+    track = false,
   ): Promise<PhaseResult> {
     const total = Math.round(ratePerSecond * seconds);
     const interval = 1000 / ratePerSecond;
-    const tally = new Tally(name, total);
+    const tally = new Tally(name, total, track);
     const sendLags = new Float64Array(total);
     const started = performance.now() + 10;
     let next = 0;
@@ -153,7 +166,7 @@ class LoadGenerator {
   }
 
   private async closedLoop(name: string, connections: number, seconds: number): Promise<PhaseResult> {
-    const tally = new Tally(name, 0);
+    const tally = new Tally(name, 0, false);
     const started = performance.now();
     const until = started + seconds * 1000;
     await Promise.all(
@@ -178,24 +191,24 @@ class LoadGenerator {
   }
 
   private async send(): Promise<{ outcome: Outcome; dispatch: boolean }> {
-    const { body, key, authorization, dispatch } = this.nextTicket();
+    const { path, body, key, authorization, dispatch } = this.nextTicket();
     this.inFlight++;
     this.peak = Math.max(this.peak, this.inFlight);
     try {
-      return { outcome: await this.post(body, key, authorization), dispatch };
+      return { outcome: await this.post(path, body, key, authorization), dispatch };
     } finally {
       this.inFlight--;
     }
   }
 
-  private post(body: string, key: string, authorization: string): Promise<Outcome> {
+  private post(path: string, body: string, key: string, authorization: string): Promise<Outcome> {
     return new Promise((resolve) => {
       const req = request(
         {
           agent: this.agent,
           host: this.setup.host,
           port: this.setup.port,
-          path: '/tickets',
+          path,
           method: 'POST',
           headers: {
             'content-type': 'application/json',
@@ -207,11 +220,10 @@ class LoadGenerator {
         (res) => {
           const status = res.statusCode ?? 0;
           const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => {
-            // Only a failure's body is kept (for the report); a success is read and dropped.
-            if (status >= 300) chunks.push(chunk);
-          });
-          res.on('end', () => resolve({ status, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () =>
+            resolve({ status, body: Buffer.concat(chunks).toString('utf8'), at: performance.now() }),
+          );
           res.on('error', (error) => resolve({ status: 0, body: error.message }));
           // After 'end' this changes nothing; without it (abandoned mid-answer) it settles the request.
           res.on('close', () => resolve({ status: 0, body: 'connection closed before the answer ended' }));
@@ -224,11 +236,21 @@ class LoadGenerator {
     });
   }
 
-  /** One hotline call as an operator records it: varied words, place, caller and operator. */
-  private nextTicket(): { body: string; key: string; authorization: string; dispatch: boolean } {
+  /**
+   * One request: a hotline call as an operator records it, or a resident's online submission
+   * (always sent on for dispatch) — varied words, place, caller and operator.
+   */
+  private nextTicket(): {
+    path: string;
+    body: string;
+    key: string;
+    authorization: string;
+    dispatch: boolean;
+  } {
     const s = this.setup;
     const seq = this.sequence++;
-    const template = this.pick(s.templates);
+    const online = this.random() < s.onlineShare;
+    const template = online ? this.pick(this.forDispatch) : this.pick(s.templates);
     const place = this.pick(s.places);
     const where = `${place.name}${1 + Math.floor(this.random() * 30)}号楼`;
     const content =
@@ -238,6 +260,40 @@ class LoadGenerator {
       this.pick(s.phrases.requests);
     const withCodes = this.random() < s.withCodesShare;
     const operatorChooses = this.random() < s.operatorChoosesShare;
+    const location = {
+      ...(withCodes
+        ? {
+            districtCode: place.districtCode,
+            streetCode: place.streetCode,
+            communityCode: place.communityCode,
+          }
+        : {}),
+      address: where,
+      coordinates: {
+        lng: round6(place.lng + (this.random() - 0.5) * place.spanLng),
+        lat: round6(place.lat + (this.random() - 0.5) * place.spanLat),
+        crs: 'GCJ02',
+      },
+    };
+    if (online) {
+      const resident = seq % s.residents.length;
+      const submission = {
+        channel: ONLINE_CHANNELS[seq % ONLINE_CHANNELS.length],
+        ...(operatorChooses
+          ? { requestType: template.requestType, categoryCode: template.categoryCode }
+          : {}),
+        content,
+        caller: { phone: callerPhone(resident), confidential: false },
+        location,
+      };
+      return {
+        path: '/resident/tickets',
+        body: JSON.stringify(submission),
+        key: `bench-${s.runId}-${seq}`,
+        authorization: s.residents[resident] ?? '',
+        dispatch: true,
+      };
+    }
     const ticket = {
       channel: 'hotline',
       ...(operatorChooses ? { requestType: template.requestType, categoryCode: template.categoryCode } : {}),
@@ -247,26 +303,13 @@ class LoadGenerator {
         phone: callerPhone(Math.floor(this.random() * s.callers)),
         confidential: this.random() < 0.05,
       },
-      location: {
-        ...(withCodes
-          ? {
-              districtCode: place.districtCode,
-              streetCode: place.streetCode,
-              communityCode: place.communityCode,
-            }
-          : {}),
-        address: where,
-        coordinates: {
-          lng: round6(place.lng + (this.random() - 0.5) * place.spanLng),
-          lat: round6(place.lat + (this.random() - 0.5) * place.spanLat),
-          crs: 'GCJ02',
-        },
-      },
+      location,
       triage: template.answer
         ? { outcome: 'direct', reply: template.answer }
         : ({ outcome: 'dispatch' } as const),
     };
     return {
+      path: '/tickets',
       body: JSON.stringify(ticket),
       key: `bench-${s.runId}-${seq}`,
       authorization: s.authorizations[seq % s.authorizations.length] ?? '',
@@ -288,10 +331,13 @@ class Tally {
   private dispatched = 0;
   completed = 0;
   private lastAnswer = 0;
+  private readonly track: boolean;
+  private readonly tracked: PhaseResult['tracked'] = { ids: [], answeredAt: [] };
 
-  constructor(name: string, expected: number) {
+  constructor(name: string, expected: number, track: boolean) {
     this.name = name;
     this.latencies = new Array<number>(expected);
+    this.track = track;
   }
 
   record(index: number, latencyMs: number, outcome: Outcome, dispatch: boolean): void {
@@ -300,7 +346,18 @@ class Tally {
     this.lastAnswer = performance.now();
     this.statuses[outcome.status] = (this.statuses[outcome.status] ?? 0) + 1;
     const ok = outcome.status >= 200 && outcome.status < 300;
-    if (ok && dispatch) this.dispatched++;
+    if (ok && dispatch) {
+      this.dispatched++;
+      if (this.track && outcome.at !== undefined) {
+        // Only tickets sent on at once: an online submission the classifier cannot place waits
+        // (pending) for an operator, and a merged duplicate is never dispatched.
+        const ticket = JSON.parse(outcome.body) as { id: string; status: string };
+        if (ticket.status === 'forwarded') {
+          this.tracked.ids.push(ticket.id);
+          this.tracked.answeredAt.push(performance.timeOrigin + outcome.at);
+        }
+      }
+    }
     if (!ok && this.errorSamples.length < 5) {
       this.errorSamples.push({ status: outcome.status, body: outcome.body.slice(0, 500) });
     }
@@ -319,10 +376,13 @@ class Tally {
       statuses: this.statuses,
       errorSamples: this.errorSamples,
       dispatched: this.dispatched,
+      tracked: this.tracked,
       ...generator,
     };
   }
 }
+
+const ONLINE_CHANNELS = ['app', 'app', 'web', 'mini-program'] as const;
 
 /** A mainland mobile number for most callers, a Beijing landline for one in ten. */
 function callerPhone(n: number): string {

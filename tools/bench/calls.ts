@@ -1,12 +1,12 @@
-import { territoryChangedV1 } from '@jsjb/contracts';
-import { AREAS } from '../test/support/reference-seed';
+// What the benchmark's operators type: 50 hotline requests in residents' words, each in its catalogue
+// category, placed in one of the sample city's 600 communities (`npm start` loads it into routing,
+// which publishes it to intake and sla). `{place}` is replaced with a community and building;
+// consultations carry the operator's answer (直办), the rest are sent on for dispatch (转办).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-/**
- * What the benchmark's operators type: 50 hotline requests in residents' words, each in its catalogue
- * category, placed in one of ~480 communities of a generated 朝阳区 territory. `{place}` is replaced
- * with a community and building; consultations carry the operator's answer (直办), the rest are sent
- * on for dispatch (转办).
- */
 export interface CallTemplate {
   requestType: 'consultation' | 'help' | 'complaint' | 'report';
   categoryCode: string;
@@ -293,118 +293,44 @@ export const CALL_PHRASES = {
   surnames: ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '马', '朱', '胡', '郭'],
 } as const;
 
-/** Streets of the generated district, after the two the reference seed names (安贞, 和平街). */
-const STREETS = [
-  '望京',
-  '酒仙桥',
-  '麦子店',
-  '团结湖',
-  '呼家楼',
-  '三里屯',
-  '左家庄',
-  '香河园',
-  '亚运村',
-  '小关',
-  '八里庄',
-  '双井',
-  '劲松',
-  '潘家园',
-  '六里屯',
-  '建外',
-  '朝外',
-  '大屯',
-  '奥运村',
-  '太阳宫',
-  '将台',
-  '东湖',
-];
-const COMMUNITY_SUFFIXES = [
-  '东里',
-  '西里',
-  '南里',
-  '北里',
-  '东园',
-  '西园',
-  '南园',
-  '北园',
-  '一区',
-  '二区',
-  '三区',
-  '四区',
-  '五区',
-  '六区',
-  '七区',
-  '八区',
-  '家园',
-  '花园',
-  '新村',
-  '小区',
-];
-/** 朝阳区's extent, roughly (GCJ-02): streets on a 6 × 4 grid, communities on 5 × 4 within each. */
-const EXTENT = { west: 116.4, south: 39.82, east: 116.64, north: 40.06 };
-const STREET_GRID = { columns: 6, rows: 4 };
-const COMMUNITY_GRID = { columns: 5, rows: 4 };
-
-export const BENCH_TERRITORY_VERSION = 'bench-t2';
+/** A polygon feature of the sample city's GeoJSON (routing's sample-city CLI). */
+interface AreaFeature {
+  properties: { code: string; name: string; level: string; parentCode: string | null };
+  geometry: { type: 'Polygon'; coordinates: number[][][] };
+}
 
 /**
- * 朝阳区 with 24 streets of 20 communities each (the seed's areas keep their codes and names), as a
- * territory snapshot, and the communities as places with centres for coordinates.
+ * The sample city's communities as places: the codes of their street and district, the centre of
+ * their outline and a span that keeps generated coordinates well inside it (a fifth of its extent).
  */
-export function benchTerritory(): { event: unknown; places: BenchPlace[] } {
-  const { district } = AREAS;
-  const seeded = new Map<string, string>(Object.values(AREAS).map((a) => [a.code, a.name]));
-  const areas: {
-    code: string;
-    name: string;
-    level: 'district' | 'street' | 'community';
-    parentCode: string | null;
-  }[] = [{ ...district, level: 'district', parentCode: null }];
+export function cityPlaces(root: string, node: string): BenchPlace[] {
+  const dir = mkdtempSync(join(tmpdir(), 'jsjb-bench-'));
+  let features: AreaFeature[];
+  try {
+    const file = join(dir, 'city.geojson');
+    execFileSync(node, [join(root, 'apps/routing/dist/territory/sample-city.cli.js'), '--out', file]);
+    features = (JSON.parse(readFileSync(file, 'utf8')) as { features: AreaFeature[] }).features;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const parents = new Map(features.map((f) => [f.properties.code, f.properties.parentCode]));
   const places: BenchPlace[] = [];
-  const streetNames = ['安贞', '和平街', ...STREETS];
-  const streetSpan = {
-    lng: (EXTENT.east - EXTENT.west) / STREET_GRID.columns,
-    lat: (EXTENT.north - EXTENT.south) / STREET_GRID.rows,
-  };
-  const communitySpan = {
-    lng: streetSpan.lng / COMMUNITY_GRID.columns,
-    lat: streetSpan.lat / COMMUNITY_GRID.rows,
-  };
-  streetNames.forEach((short, s) => {
-    const streetCode = `${district.code}${String(s + 1).padStart(3, '0')}`;
-    areas.push({
-      code: streetCode,
-      name: seeded.get(streetCode) ?? `${short}街道`,
-      level: 'street',
-      parentCode: district.code,
+  for (const { properties, geometry } of features) {
+    if (properties.level !== 'community') continue;
+    const ring = geometry.coordinates[0] ?? [];
+    const lngs = ring.map((p) => p[0] ?? 0);
+    const lats = ring.map((p) => p[1] ?? 0);
+    const streetCode = properties.parentCode ?? '';
+    places.push({
+      districtCode: parents.get(streetCode) ?? '',
+      streetCode,
+      communityCode: properties.code,
+      name: properties.name.replace(/(社区|村)$/, ''),
+      lng: lngs.reduce((a, b) => a + b, 0) / Math.max(1, lngs.length),
+      lat: lats.reduce((a, b) => a + b, 0) / Math.max(1, lats.length),
+      spanLng: (Math.max(...lngs) - Math.min(...lngs)) / 5,
+      spanLat: (Math.max(...lats) - Math.min(...lats)) / 5,
     });
-    const streetWest = EXTENT.west + (s % STREET_GRID.columns) * streetSpan.lng;
-    const streetSouth = EXTENT.south + Math.floor(s / STREET_GRID.columns) * streetSpan.lat;
-    COMMUNITY_SUFFIXES.forEach((suffix, c) => {
-      const code = `${streetCode}${String(c + 1).padStart(3, '0')}`;
-      const name = seeded.get(code) ?? `${short}${suffix}社区`;
-      areas.push({ code, name, level: 'community', parentCode: streetCode });
-      places.push({
-        districtCode: district.code,
-        streetCode,
-        communityCode: code,
-        name: name.replace(/社区$/, ''),
-        lng: streetWest + ((c % COMMUNITY_GRID.columns) + 0.5) * communitySpan.lng,
-        lat: streetSouth + (Math.floor(c / COMMUNITY_GRID.columns) + 0.5) * communitySpan.lat,
-        spanLng: communitySpan.lng,
-        spanLat: communitySpan.lat,
-      });
-    });
-  });
-  const event = territoryChangedV1.schema.parse({
-    version: BENCH_TERRITORY_VERSION,
-    previousVersion: null,
-    mode: 'snapshot',
-    part: 1,
-    parts: 1,
-    publishedAt: new Date().toISOString(),
-    upserted: areas,
-    removed: [],
-  });
-  return { event, places };
+  }
+  return places;
 }

@@ -1,14 +1,10 @@
+// CPU time of the machine's processes (Linux /proc): where the CPU goes during a benchmark phase.
+// Per-ticket CPU does not depend on what else the machine runs, so it is the figure to compare
+// runs by; the rate does.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { Session } from 'node:inspector/promises';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 
-/**
- * Where the CPU goes during a phase, per ticket: the service's thread, PostgreSQL's backends of the
- * bench database, Redis and the broker. Per-ticket CPU does not depend on what else the machine runs
- * (other builds share it), so it is the figure to compare runs by; the rate does.
- */
+/** CPU readings of processes by part, and of the whole machine. */
 export interface CpuReading {
   /** Milliseconds of CPU by part. */
   ms: Record<string, number>;
@@ -69,22 +65,4 @@ export function cpuBetween(before: CpuReading, after: CpuReading) {
   }
   const total = after.machine.total - before.machine.total;
   return { ms, machineBusy: total === 0 ? 0 : (after.machine.busy - before.machine.busy) / total };
-}
-
-/** The V8 profile of this thread around `run`, written to `dir/<name>.cpuprofile` (for DevTools). */
-export async function profiled<T>(dir: string | undefined, name: string, run: () => Promise<T>): Promise<T> {
-  if (!dir) return run();
-  const session = new Session();
-  session.connect();
-  try {
-    await session.post('Profiler.enable');
-    await session.post('Profiler.start');
-    const result = await run();
-    const { profile } = await session.post('Profiler.stop');
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
-    return result;
-  } finally {
-    session.disconnect();
-  }
 }
