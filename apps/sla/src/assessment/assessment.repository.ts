@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SATISFACTION_LEVELS } from '@jsjb/contracts';
-import { deferToCommit } from '@jsjb/messaging';
+import { CommitBuffer } from '@jsjb/messaging';
 import { PrismaService } from '../database/prisma.service';
 import { Prisma } from '../generated/prisma/client';
 import { UNIT_CLASSES } from '../units/units.domain';
@@ -166,38 +166,36 @@ interface HotspotIncrement {
 }
 
 /**
- * Increments of one counter table in a consumer batch's transaction (see `deferToCommit`): added up
- * per row and written once at the batch's end, sorted by key, so that concurrent batches lock
- * counter rows in one order and never deadlock. Outside a batch (an HTTP request) a row is written
- * at once.
+ * Increments of one counter table in a consumer batch's transaction (a `CommitBuffer`): added up per
+ * row and written once at the batch's end, sorted by key, so that concurrent batches lock counter
+ * rows in one order and never deadlock. Outside a batch (an HTTP request) a row is written at once.
  */
 class DeferredCounters<T> {
-  private readonly pending = new WeakMap<Tx, Map<string, T>>();
+  private readonly buffer: CommitBuffer<Tx, T>;
 
   constructor(
-    private readonly table: string,
-    private readonly keyOf: (row: T) => readonly string[],
-    private readonly merge: (a: T, b: T) => T,
-    private readonly write: (tx: Tx, rows: readonly T[]) => Promise<void>,
-  ) {}
+    table: string,
+    keyOf: (row: T) => readonly string[],
+    merge: (a: T, b: T) => T,
+    write: (tx: Tx, rows: readonly T[]) => Promise<void>,
+  ) {
+    this.buffer = new CommitBuffer<Tx, T>(table, (tx, rows) => {
+      const summed = new Map<string, T>();
+      for (const row of rows) {
+        // Joined with NUL, the smallest character: the strings sort as the key tuples do.
+        const key = keyOf(row).join('\u0000');
+        const before = summed.get(key);
+        summed.set(key, before === undefined ? row : merge(before, row));
+      }
+      return write(
+        tx,
+        [...summed].sort(byKey).map(([, r]) => r),
+      );
+    });
+  }
 
-  async add(tx: Tx, row: T): Promise<void> {
-    let pending = this.pending.get(tx);
-    if (pending === undefined) {
-      const fresh = new Map<string, T>();
-      const flush = () =>
-        this.write(
-          tx,
-          [...fresh].sort(byKey).map(([, r]) => r),
-        );
-      if (!deferToCommit(tx, this.table, flush)) return this.write(tx, [row]);
-      this.pending.set(tx, fresh);
-      pending = fresh;
-    }
-    // Joined with NUL, the smallest character: the strings sort as the key tuples do.
-    const key = this.keyOf(row).join('\u0000');
-    const before = pending.get(key);
-    pending.set(key, before === undefined ? row : this.merge(before, row));
+  add(tx: Tx, row: T): Promise<void> {
+    return this.buffer.add(tx, row);
   }
 }
 

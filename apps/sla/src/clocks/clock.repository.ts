@@ -39,6 +39,18 @@ export type NewClock = Omit<
   | 'dueHandledAt'
 >;
 
+/** A started clock's columns that the insert leaves to the table's defaults. */
+const NEW_CLOCK_DEFAULTS = {
+  stoppedAt: null,
+  stopReason: null,
+  breached: false,
+  everBreached: false,
+  elapsedWallMinutes: null,
+  elapsedScheduleMinutes: null,
+  version: 1,
+  dueHandledAt: null,
+} as const satisfies Omit<Clock, keyof NewClock | 'id' | 'warned'>;
+
 export interface ClockFilter {
   kinds?: readonly ClockKind[];
   states?: readonly ClockState[];
@@ -90,15 +102,16 @@ export class ClockRepository {
     await tx.slaTicket.updateMany({ where: { ticketId }, data });
   }
 
-  /** Starts a clock unless one with its natural key exists; the clock as stored either way. */
+  /**
+   * Starts a clock unless one with its natural key exists; the clock as stored either way. A new
+   * clock is not read back: it is what was inserted, with the table's defaults (a test holds them equal).
+   */
   async start(tx: Tx, clock: NewClock): Promise<{ clock: Clock; created: boolean }> {
-    const id = randomUUID();
-    const inserted = await tx.slaClock.createMany({
-      data: [{ ...clock, id, target: clock.target, warned: [] }],
-      skipDuplicates: true,
-    });
+    const started: Clock = { ...clock, id: randomUUID(), ...NEW_CLOCK_DEFAULTS, warned: [] };
+    const inserted = await tx.slaClock.createMany({ data: [started], skipDuplicates: true });
+    if (inserted.count === 1) return { clock: started, created: true };
     const row = await tx.slaClock.findUniqueOrThrow({ where: { naturalKey: clock.naturalKey } });
-    return { clock: toClock(row), created: inserted.count === 1 };
+    return { clock: toClock(row), created: false };
   }
 
   /** The clock, locked for this transaction (a timer and an event never act on it at once). */

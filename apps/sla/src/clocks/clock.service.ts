@@ -24,18 +24,10 @@ import {
 } from '../policy/policy.domain';
 import { PolicyService } from '../policy/policy.service';
 import { UnitDirectory } from '../units/unit-directory.service';
-import {
-  type Clock,
-  dueMoved,
-  naturalKey,
-  nextTimer,
-  stopped,
-  type TimerPoint,
-  warnedAfter,
-} from './clock.domain';
+import { type Clock, dueMoved, naturalKey, nextTimer, stopped, warnedAfter } from './clock.domain';
 import { CallbackService } from '../callbacks/callback.service';
 import { ClockRepository, type NewClock, type SlaTicketRow } from './clock.repository';
-import { type TimerJob, TimerService } from './timer.service';
+import { type TimerArming, type TimerJob, TimerService } from './timer.service';
 
 type Tx = Prisma.TransactionClient;
 
@@ -321,7 +313,7 @@ export class ClockService implements OnModuleInit, OnApplicationBootstrap, OnApp
         breached: now.getTime() > clock.dueAt.getTime(),
         dueHandledAt: null,
       });
-      await this.armNext(resumed);
+      await this.armNext(resumed, tx);
     }
   }
 
@@ -520,7 +512,7 @@ export class ClockService implements OnModuleInit, OnApplicationBootstrap, OnApp
       districtCode: escalation.districtCode,
     };
     const { clock: stored, created } = await this.clocks.start(tx, clock);
-    if (created) await this.armNext(stored);
+    if (created) await this.armNext(stored, tx);
     return stored;
   }
 
@@ -603,7 +595,7 @@ export class ClockService implements OnModuleInit, OnApplicationBootstrap, OnApp
       at: now,
     });
     const updated = await this.clocks.update(tx, clock.id, dueMoved(clock, dueAt, now));
-    if (arm) await this.armNext(updated);
+    if (arm) await this.armNext(updated, tx);
     return updated;
   }
 
@@ -640,16 +632,19 @@ export class ClockService implements OnModuleInit, OnApplicationBootstrap, OnApp
   }
 
   /** Each clock's next timer, for those that have one. */
-  private nextTimers(clocks: readonly Clock[], now: Date): { clock: Clock; point: TimerPoint }[] {
+  private nextTimers(clocks: readonly Clock[], now: Date): TimerArming[] {
     return clocks.flatMap((clock) => {
       const point = nextTimer(clock, this.scheduleOf(clock), now);
       return point ? [{ clock, point }] : [];
     });
   }
 
-  private async armNext(clock: Clock): Promise<void> {
+  /** Arms the clock's next timer; within `tx` (batched in a consumer's) when given. */
+  private async armNext(clock: Clock, tx?: Tx): Promise<void> {
     const point = nextTimer(clock, this.scheduleOf(clock), this.time.now());
-    if (point) await this.timers.arm(clock, point);
+    if (!point) return;
+    if (tx) await this.timers.armIn(tx, clock, point);
+    else await this.timers.arm(clock, point);
   }
 
   private scheduleOf(clock: Pick<Clock, 'scheduleId'>): Schedule {

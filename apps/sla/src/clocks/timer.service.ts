@@ -5,6 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { CommitBuffer } from '@jsjb/messaging';
 import { Clock, ClockHooks, MetricsRegistry, PLATFORM_CONFIG, SERVICE_NAME } from '@jsjb/platform';
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -44,6 +45,12 @@ export async function liveTimerJobIds(queue: Queue<TimerJob>): Promise<string[]>
   return ids;
 }
 
+/** A clock's next timer to arm. */
+export interface TimerArming {
+  clock: DeadlineClock;
+  point: TimerPoint;
+}
+
 /** Handles a timer that woke (the clock service registers itself). */
 export type TimerHandler = (job: TimerJob) => Promise<void>;
 
@@ -65,6 +72,10 @@ export class TimerService implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly prefix: string;
   private handler: TimerHandler | undefined;
   private readonly lateness: Histogram;
+  /** Timers armed in a consumer batch: one `addBulk` at its end, before it commits. */
+  private readonly batched = new CommitBuffer<object, TimerArming>('sla.clock-timers', (_tx, items) =>
+    this.armMany(items),
+  );
 
   constructor(
     @Inject(PLATFORM_CONFIG) private readonly config: SlaConfig,
@@ -135,7 +146,15 @@ export class TimerService implements OnApplicationBootstrap, OnApplicationShutdo
     await this.armMany([{ clock, point }]);
   }
 
-  async armMany(items: readonly { clock: DeadlineClock; point: TimerPoint }[]): Promise<void> {
+  /**
+   * Arms the clock's next timer as part of `tx`: in a consumer batch's transaction with the batch's
+   * other timers, in one call at its end (still before the commit); otherwise at once.
+   */
+  armIn(tx: object, clock: DeadlineClock, point: TimerPoint): Promise<void> {
+    return this.batched.add(tx, { clock, point });
+  }
+
+  async armMany(items: readonly TimerArming[]): Promise<void> {
     if (items.length === 0) return;
     const now = this.clock.now().getTime();
     await this.queue.addBulk(

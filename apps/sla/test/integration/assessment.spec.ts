@@ -133,7 +133,9 @@ describe('assessment (考评)', () => {
   };
 
   beforeAll(async () => {
-    h = await startSlaHarness();
+    // The orders are dated March 2026, their clocks long overdue by the service clock: the breaches
+    // this month counts are the 督办 events delivered below, so the timers stay off.
+    h = await startSlaHarness({ SLA_TIMERS_ENABLED: 'false' });
     await deliverReference(h);
 
     // street-a

@@ -4,6 +4,7 @@ import type { TokenClaims } from '@jsjb/platform';
 import { Redis } from 'ioredis';
 import { metricSample, waitFor } from '@jsjb/testing';
 import { clockCommands } from '../../src/clocks/clock.commands';
+import { type NewClock, ClockRepository } from '../../src/clocks/clock.repository';
 import { ClockService } from '../../src/clocks/clock.service';
 import { TimerService } from '../../src/clocks/timer.service';
 import { commandJson } from '../support/command-json';
@@ -210,6 +211,37 @@ describe('sla clocks and timers', () => {
     // a redelivered dispatch starts nothing twice
     await h.deliver('ticket.dispatched.v1', r.ticketId, { ...d, dispatchedAt: h.clock.now().toISOString() });
     expect(await clocksOf(r.ticketId)).toHaveLength(clocks.length);
+  });
+
+  it('returns a started clock as stored without reading it back, and the stored one when it exists', async () => {
+    const repository = h.get(ClockRepository);
+    const clock: NewClock = {
+      naturalKey: `reply:T-${randomUUID()}:1:A-1`,
+      kind: 'reply',
+      ticketId: `T-${randomUUID()}`,
+      whistleId: null,
+      assignmentId: 'A-1',
+      unitId: 'street-1',
+      cycle: 1,
+      policyVersion: 'db11t-2023',
+      ruleId: 'db11t.general',
+      scheduleId: '24x7',
+      target: { unit: 'minutes', value: 90 },
+      warnings: [0.5, 0.75],
+      startedAt: T0,
+      dueAt: new Date(T0.getTime() + 90 * MINUTE),
+      state: 'running',
+      escalationUnitId: 'district-1',
+      headUnitId: null,
+      districtCode: '110105',
+    };
+    const first = await repository.transaction((tx) => repository.start(tx, clock));
+    expect(first.created).toBe(true);
+    const stored = await repository.find(first.clock.id);
+    // every field of the Clock the service works with is what the table holds (its defaults included)
+    expect(stored).toEqual(expect.objectContaining(first.clock));
+    const again = await repository.transaction((tx) => repository.start(tx, { ...clock, cycle: 2 }));
+    expect(again).toEqual({ clock: stored, created: false });
   });
 
   it('warns at 50 % and 75 % (催办) and breaches at the due time (督办), with the escalation target', async () => {

@@ -1,4 +1,4 @@
-import { deferToCommit, withCommitHooks } from './commit-hooks';
+import { CommitBuffer, deferToCommit, withCommitHooks } from './commit-hooks';
 
 describe('commit hooks', () => {
   it('runs deferred work after the body, once per key, in key order', async () => {
@@ -34,5 +34,23 @@ describe('commit hooks', () => {
     ).rejects.toThrow('handler failed');
     expect(ran).toEqual([]);
     expect(deferToCommit(tx, 'k', () => Promise.resolve())).toBe(false);
+  });
+
+  it('buffers items added in a batch and flushes them once at its end, or each at once outside one', async () => {
+    const flushed: string[][] = [];
+    const buffer = new CommitBuffer<object, string>('timers', (_tx, items) =>
+      Promise.resolve(void flushed.push([...items])),
+    );
+    const tx = {};
+    await withCommitHooks(tx, async () => {
+      await buffer.add(tx, 'a');
+      await buffer.add(tx, 'b');
+      expect(flushed).toEqual([]);
+    });
+    expect(flushed).toEqual([['a', 'b']]);
+    // The next batch on the same transaction object starts empty; outside a batch each item goes alone.
+    await withCommitHooks(tx, () => buffer.add(tx, 'c'));
+    await buffer.add(tx, 'd');
+    expect(flushed).toEqual([['a', 'b'], ['c'], ['d']]);
   });
 });

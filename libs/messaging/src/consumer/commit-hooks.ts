@@ -10,7 +10,10 @@
  * Outside a consumer's batch (an HTTP request's transaction) there is nothing to defer to:
  * `deferToCommit` says so and the caller does its work at once.
  */
-const scopes = new WeakMap<object, Map<string, () => Promise<void>>>();
+/** A batch's deferred work by key (a new map per batch: buffers key their items by it). */
+type Scope = Map<string, () => Promise<void>>;
+
+const scopes = new WeakMap<object, Scope>();
 
 /**
  * Registers `work` to run at the end of `tx`'s batch; the first registration of a key wins (the work
@@ -25,7 +28,7 @@ export function deferToCommit(tx: object, key: string, work: () => Promise<void>
 
 /** Runs `body` with `tx` open for deferrals, then the deferred work in key order, inside the transaction. */
 export async function withCommitHooks<T>(tx: object, body: () => Promise<T>): Promise<T> {
-  const scope = new Map<string, () => Promise<void>>();
+  const scope: Scope = new Map();
   scopes.set(tx, scope);
   try {
     const result = await body();
@@ -33,5 +36,34 @@ export async function withCommitHooks<T>(tx: object, body: () => Promise<T>): Pr
     return result;
   } finally {
     scopes.delete(tx);
+  }
+}
+
+/**
+ * Items a consumer batch's handlers add one by one and `flush` takes all at once at the batch's end
+ * (one statement, one round trip), in the batch's transaction. Outside a batch an item is flushed
+ * alone, at once.
+ */
+export class CommitBuffer<Tx extends object, T> {
+  /** Per batch: a new batch (even on the same transaction object) starts empty. */
+  private readonly pending = new WeakMap<Scope, T[]>();
+
+  /** `key` names the buffer among the batch's deferred work (which runs in key order). */
+  constructor(
+    private readonly key: string,
+    private readonly flush: (tx: Tx, items: readonly T[]) => Promise<void>,
+  ) {}
+
+  async add(tx: Tx, item: T): Promise<void> {
+    const scope = scopes.get(tx);
+    if (scope === undefined) return this.flush(tx, [item]);
+    let items = this.pending.get(scope);
+    if (items === undefined) {
+      const fresh: T[] = [];
+      this.pending.set(scope, fresh);
+      deferToCommit(tx, this.key, () => this.flush(tx, fresh));
+      items = fresh;
+    }
+    items.push(item);
   }
 }
