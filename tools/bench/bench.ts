@@ -375,8 +375,9 @@ async function measuredPhase(
     connections: spec.kind === 'closed' ? spec.connections : null,
     requests: phase.requests,
     seconds: round(phase.seconds, 2),
-    ticketsPerSecond: Math.round((phase.requests - errors) / phase.seconds),
+    ticketsPerSecond: Math.round((phase.requests - errors - phase.shed) / phase.seconds),
     errors,
+    shed: phase.shed,
     statuses: phase.statuses,
     errorSamples: phase.errorSamples,
     latencyMs: percentiles(phase.latencies),
@@ -388,15 +389,17 @@ async function measuredPhase(
   };
   progress.done(
     `${spec.name}: ${report.ticketsPerSecond}/s, p50 ${report.latencyMs.p50} ms, p99 ${report.latencyMs.p99} ms, ` +
-      `${errors} errors; machine ${Math.round(report.machineBusy * 100)} % busy`,
+      `${phase.shed} shed, ${errors} errors; machine ${Math.round(report.machineBusy * 100)} % busy`,
   );
   return { phase, report };
 }
 
+/** Answers neither 2xx nor shed (a shed request is answered as designed: 503 SERVICE.OVERLOADED). */
 function errorsOf(phase: PhaseResult): number {
-  return Object.entries(phase.statuses)
+  const non2xx = Object.entries(phase.statuses)
     .filter(([status]) => !/^2\d\d$/.test(status))
     .reduce((sum, [, n]) => sum + n, 0);
+  return non2xx - phase.shed;
 }
 
 function round(value: number, digits: number): number {

@@ -57,8 +57,13 @@ export interface PhaseResult {
   requests: number;
   /** From the first send to the last answer. */
   seconds: number;
-  /** Milliseconds, ascending: open loop from the due time, closed loop from the send. */
+  /**
+   * Milliseconds, ascending: open loop from the due time, closed loop from the send. Requests shed
+   * are left out (answered at once, they would flatter the percentiles).
+   */
   latencies: Float64Array<ArrayBuffer>;
+  /** Answered 503 SERVICE.OVERLOADED at once: the service was at HTTP_MAX_IN_FLIGHT. */
+  shed: number;
   /** Answers by HTTP status; 0 is no answer (a socket error, or abandoned after the grace period). */
   statuses: Record<string, number>;
   /** The first few non-2xx answers, for the report. */
@@ -130,7 +135,7 @@ class LoadGenerator {
   ): Promise<PhaseResult> {
     const total = Math.round(ratePerSecond * seconds);
     const interval = 1000 / ratePerSecond;
-    const tally = new Tally(name, total, track);
+    const tally = new Tally(name, track);
     const sendLags = new Float64Array(total);
     const started = performance.now() + 10;
     let next = 0;
@@ -149,10 +154,9 @@ class LoadGenerator {
         // Everything due by now goes out now; a late timer sends a burst, and the lateness counts.
         while (next < total && started + next * interval <= now) {
           const due = started + next * interval;
-          sendLags[next] = now - due;
-          const index = next++;
+          sendLags[next++] = now - due;
           void this.send().then(({ outcome, dispatch }) => {
-            tally.record(index, performance.now() - due, outcome, dispatch);
+            tally.record(performance.now() - due, outcome, dispatch);
             if (tally.completed === total) {
               clearTimeout(abandon);
               resolve(this.finish(tally, started, sortedP99(sendLags)));
@@ -166,7 +170,7 @@ class LoadGenerator {
   }
 
   private async closedLoop(name: string, connections: number, seconds: number): Promise<PhaseResult> {
-    const tally = new Tally(name, 0, false);
+    const tally = new Tally(name, false);
     const started = performance.now();
     const until = started + seconds * 1000;
     await Promise.all(
@@ -174,7 +178,7 @@ class LoadGenerator {
         while (performance.now() < until) {
           const sent = performance.now();
           const { outcome, dispatch } = await this.send();
-          tally.record(tally.completed, performance.now() - sent, outcome, dispatch);
+          tally.record(performance.now() - sent, outcome, dispatch);
         }
       }),
     );
@@ -325,7 +329,8 @@ class LoadGenerator {
 /** Answers of one phase. */
 class Tally {
   private readonly name: string;
-  private readonly latencies: number[];
+  private readonly latencies: number[] = [];
+  private shed = 0;
   private readonly statuses: Record<string, number> = {};
   private readonly errorSamples: { status: number; body: string }[] = [];
   private dispatched = 0;
@@ -334,15 +339,16 @@ class Tally {
   private readonly track: boolean;
   private readonly tracked: PhaseResult['tracked'] = { ids: [], answeredAt: [] };
 
-  constructor(name: string, expected: number, track: boolean) {
+  constructor(name: string, track: boolean) {
     this.name = name;
-    this.latencies = new Array<number>(expected);
     this.track = track;
   }
 
-  record(index: number, latencyMs: number, outcome: Outcome, dispatch: boolean): void {
-    this.latencies[index] = latencyMs;
+  record(latencyMs: number, outcome: Outcome, dispatch: boolean): void {
     this.completed++;
+    const shed = outcome.status === 503 && outcome.body.includes('"SERVICE.OVERLOADED"');
+    if (shed) this.shed++;
+    else this.latencies.push(latencyMs);
     this.lastAnswer = performance.now();
     this.statuses[outcome.status] = (this.statuses[outcome.status] ?? 0) + 1;
     const ok = outcome.status >= 200 && outcome.status < 300;
@@ -358,7 +364,7 @@ class Tally {
         }
       }
     }
-    if (!ok && this.errorSamples.length < 5) {
+    if (!ok && !shed && this.errorSamples.length < 5) {
       this.errorSamples.push({ status: outcome.status, body: outcome.body.slice(0, 500) });
     }
   }
@@ -367,12 +373,13 @@ class Tally {
     started: number,
     generator: Pick<PhaseResult, 'sendLagP99Ms' | 'maxInFlight' | 'generatorCpuMs'>,
   ): PhaseResult {
-    const latencies = Float64Array.from(this.latencies.slice(0, this.completed)).sort();
+    const latencies = Float64Array.from(this.latencies).sort();
     return {
       name: this.name,
       requests: this.completed,
       seconds: (this.lastAnswer - started) / 1000,
       latencies,
+      shed: this.shed,
       statuses: this.statuses,
       errorSamples: this.errorSamples,
       dispatched: this.dispatched,

@@ -20,6 +20,7 @@ const phase = (overrides: Partial<PhaseReport>): PhaseReport => ({
   seconds: 10,
   ticketsPerSecond: 100,
   errors: 0,
+  shed: 0,
   statuses: { '201': 1000 },
   errorSamples: [],
   latencyMs: { p50: 10, p95: 20, p99: 30, max: 40 },
@@ -97,7 +98,23 @@ describe('npm run bench: the report', () => {
     expect(slow.met).toBe(false);
     expect(slow.text).toContain('1900 ÷ 2000 = 0.95 | ≥ 1.0 | ❌');
     // No phase at the target's rate: that target is not met.
-    expect(slow.text).toContain('| intake p99 at an offered 1500/s | not run | < 50 ms | ❌ |');
+    expect(slow.text).toContain('| intake p99 at an offered 1500/s | not run | < 50 ms, none shed | ❌ |');
+    // Fast because most of the offered load was shed: not met.
+    const shedding = report({
+      phases: [
+        phase({ ticketsPerSecond: 2400 }),
+        phase({
+          name: 'offered 1500/s',
+          kind: 'open',
+          offeredPerSecond: 1500,
+          ticketsPerSecond: 300,
+          shed: 36_000,
+        }),
+      ],
+    });
+    expect(markdownReport(shedding).text).toContain(
+      '| intake p99 at an offered 1500/s | 30 ms (300/s served, 36000 shed) | < 50 ms, none shed | ❌ |',
+    );
 
     const heavy = report({ phases: [phase({ ticketsPerSecond: 2400, peakResidentMB: { intake: 320 } })] });
     expect(markdownReport(heavy).text).toMatch(/resident memory under load, peak \| intake 320 MB .*❌/);

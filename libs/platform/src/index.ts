@@ -31,6 +31,7 @@ export * from './platform.tokens';
 export * from './bootstrap/create-app';
 export * from './bootstrap/run-service';
 export * from './http/zod-openapi';
+export * from './http/load-shedding';
 export * from './time/clock';
 export * from './audit/audit-note';
 export * from './audit/audit-summary';

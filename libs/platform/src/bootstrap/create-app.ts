@@ -12,6 +12,7 @@ import { REQUEST_ID_HEADER, requestIdFrom } from '../logging/logging';
 import { MetricsRegistry } from '../metrics/metrics';
 import { APP_CONNECTORS } from '../platform.tokens';
 import { traceHttpRequests } from '../tracing/http-tracing';
+import { shedLoad } from '../http/load-shedding';
 
 export interface OpenApiInfo {
   title: string;
@@ -60,6 +61,8 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
     void reply.headers(request.url.startsWith('/docs') ? DOCS_SECURITY_HEADERS : SECURITY_HEADERS);
     done();
   });
+  // After the request id and headers (a shed answer carries them), before any work on the request.
+  shedLoad(fastify, options.config.HTTP_MAX_IN_FLIGHT, app.get(MetricsRegistry).registry, logger);
   if (options.config.HTTP_CORS_ORIGINS.length > 0) {
     app.enableCors({
       origin: options.config.HTTP_CORS_ORIGINS,

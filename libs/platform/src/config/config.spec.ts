@@ -17,6 +17,7 @@ describe('loadConfig', () => {
     expect(config.MIGRATE_ON_START).toBe(false);
     expect(config.HTTP_BODY_LIMIT_BYTES).toBe(1_048_576);
     expect(config.HTTP_TRUST_PROXY).toBe(false);
+    expect(config.HTTP_MAX_IN_FLIGHT).toBe(256);
   });
 
   it.each([

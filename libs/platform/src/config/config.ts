@@ -50,6 +50,12 @@ export const baseConfigSchema = z.object({
         .filter((o) => o !== ''),
     )
     .pipe(z.array(z.url({ protocol: /^https?$/ }))),
+  /**
+   * Load shedding: at most this many API requests in progress at once; past it a request is answered
+   * at once with `503 SERVICE.OVERLOADED` and `Retry-After`, instead of queueing until clients time
+   * out (and retry, adding load). Probes and metrics are never shed. 0: no bound.
+   */
+  HTTP_MAX_IN_FLIGHT: z.coerce.number().int().min(0).default(256),
   /** Requests per client address per minute on public routes marked @RateLimit without a limit of their own. */
   RATE_LIMIT_PUBLIC_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   /** Longest wait (ms) for the rate-limit counters; past it (or with Redis down) the request goes through, logged. */

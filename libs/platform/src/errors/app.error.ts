@@ -67,3 +67,20 @@ export class UnprocessableError extends AppError {
     super(code, message, { status: 422, title: 'Unprocessable Content', errors });
   }
 }
+
+/** What a request shed for load is told to wait before retrying. */
+export const OVERLOADED_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * The service is at its bound of requests in progress (HTTP_MAX_IN_FLIGHT): answered at once with
+ * 503 and Retry-After. Expected under overload, so neither logged nor hidden behind a generic detail.
+ */
+export class OverloadedError extends AppError {
+  constructor(limit: number) {
+    super(
+      'SERVICE.OVERLOADED',
+      `The service is at its limit of ${limit} requests in progress; retry after the Retry-After delay (an Idempotency-Key makes that safe).`,
+      { status: 503, title: 'Service Unavailable', retryAfterSeconds: OVERLOADED_RETRY_AFTER_SECONDS },
+    );
+  }
+}

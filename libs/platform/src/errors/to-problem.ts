@@ -1,7 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ZodError } from 'zod';
-import { AppError, type FieldError } from './app.error';
+import { AppError, type FieldError, OverloadedError } from './app.error';
 import { problemType, type ProblemDetails } from './problem-details';
 import { isTransientError } from './transient';
 import { toFieldErrors } from './zod-errors';
@@ -87,7 +87,7 @@ export function toProblem(exception: unknown, instance?: string): ProblemMapping
   };
   if (detail !== undefined) problem.detail = detail;
   if (instance !== undefined) problem.instance = instance;
-  if (status >= 500) {
+  if (status >= 500 && !(exception instanceof OverloadedError)) {
     problem.errorId = randomUUID();
     problem.detail =
       code === 'SERVICE.UNAVAILABLE'
