@@ -230,10 +230,17 @@ async function serverSettings(serverUrl: string): Promise<Record<string, string>
 }
 
 /** Resident memory and CPU seconds of each service, from its /metrics. */
-async function serviceGauges(target: Target): Promise<Record<ServiceName, { rss: number; cpu: number }>> {
+/**
+ * Each service's resident memory and CPU seconds from its /metrics (NaN when it does not answer in
+ * `timeoutMs`). The CPU readings around a phase wait longer: an overloaded service answers late.
+ */
+async function serviceGauges(
+  target: Target,
+  timeoutMs = 5000,
+): Promise<Record<ServiceName, { rss: number; cpu: number }>> {
   const gauges = {} as Record<ServiceName, { rss: number; cpu: number }>;
   for (const service of SERVICES) {
-    const res = await httpGet(`http://127.0.0.1:${target.ports[service]}/metrics`, 5000).catch(
+    const res = await httpGet(`http://127.0.0.1:${target.ports[service]}/metrics`, timeoutMs).catch(
       () => undefined,
     );
     const text = res?.body ?? '';
@@ -337,7 +344,7 @@ async function measuredPhase(
   const local = ['127.0.0.1', 'localhost'].includes(new URL(target.postgresUrl).hostname);
   const parts = (): Record<string, number[]> =>
     local ? { postgres: pidsNamed('postgres'), redis: pidsNamed('redis-server') } : {};
-  const gaugesBefore = await serviceGauges(target);
+  const gaugesBefore = await serviceGauges(target, 60_000);
   const cpuBefore = readCpu(parts());
   const watch = new MemoryWatch(target);
   watch.start();
@@ -355,7 +362,7 @@ async function measuredPhase(
     clearInterval(ticker);
     watch.stop();
   }
-  const gaugesAfter = await serviceGauges(target);
+  const gaugesAfter = await serviceGauges(target, 60_000);
   const cpu = cpuBetween(cpuBefore, readCpu(parts()));
   const answered = Math.max(1, phase.requests - (phase.statuses['0'] ?? 0));
   const cpuMsPerTicket: Record<string, number> = {};

@@ -104,9 +104,11 @@ class LoadGenerator {
 
   constructor(setup: LoadSetup) {
     this.setup = setup;
-    // Keep-alive connections as an API gateway keeps them to the service, at most 256: beyond that
-    // an overloaded service's requests wait here, and the open loop counts the wait from the due time.
-    this.agent = new Agent({ keepAlive: true, maxSockets: 256, scheduling: 'fifo' });
+    // Keep-alive connections as an API gateway keeps them to the service, at most 1,024: more than a
+    // service admits at once (HTTP_MAX_IN_FLIGHT, 256), so an overloaded service's own load shedding
+    // answers, as it would to many callers. Beyond that requests wait here, and the open loop counts
+    // the wait from the due time.
+    this.agent = new Agent({ keepAlive: true, maxSockets: 1024, scheduling: 'fifo' });
     this.random = mulberry32(setup.seed);
     this.forDispatch = setup.templates.filter((t) => t.answer === undefined);
   }
