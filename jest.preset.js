@@ -27,5 +27,8 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['**/*.spec.ts'],
   clearMocks: true,
+  // Integration tests wait on real PostgreSQL, Redis and Kafka: 5 s is too short on a busy 2-core CI
+  // machine (a test that waits on a condition still fails with its own, shorter, waitFor timeout).
+  testTimeout: 30_000,
   reporters: ['default', require.resolve('./tools/jest/results-reporter.cjs')],
 };

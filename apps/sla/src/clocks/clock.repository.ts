@@ -103,15 +103,41 @@ export class ClockRepository {
   }
 
   /**
-   * Starts a clock unless one with its natural key exists; the clock as stored either way. A new
-   * clock is not read back: it is what was inserted, with the table's defaults (a test holds them equal).
+   * Starts each clock unless one with its natural key exists, with one insert (and one read for those
+   * that existed, as on a redelivery); the clocks as stored, in the order given. A new clock is not
+   * read back: it is what was inserted, with the table's defaults (a test holds them equal).
    */
-  async start(tx: Tx, clock: NewClock): Promise<{ clock: Clock; created: boolean }> {
-    const started: Clock = { ...clock, id: randomUUID(), ...NEW_CLOCK_DEFAULTS, warned: [] };
-    const inserted = await tx.slaClock.createMany({ data: [started], skipDuplicates: true });
-    if (inserted.count === 1) return { clock: started, created: true };
-    const row = await tx.slaClock.findUniqueOrThrow({ where: { naturalKey: clock.naturalKey } });
-    return { clock: toClock(row), created: false };
+  async startMany(tx: Tx, clocks: readonly NewClock[]): Promise<{ clock: Clock; created: boolean }[]> {
+    if (clocks.length === 0) return [];
+    const started: Clock[] = clocks.map((clock) => ({
+      ...clock,
+      id: randomUUID(),
+      ...NEW_CLOCK_DEFAULTS,
+      warned: [],
+    }));
+    const inserted = await tx.slaClock.createManyAndReturn({
+      data: started,
+      skipDuplicates: true,
+      select: { naturalKey: true },
+    });
+    const created = new Set(inserted.map((row) => row.naturalKey));
+    const existing = started.filter((clock) => !created.has(clock.naturalKey));
+    const found =
+      existing.length === 0
+        ? new Map<string, Clock>()
+        : new Map(
+            (
+              await tx.slaClock.findMany({
+                where: { naturalKey: { in: existing.map((clock) => clock.naturalKey) } },
+              })
+            ).map((row) => [row.naturalKey, toClock(row)]),
+          );
+    return started.map((clock) => {
+      if (created.has(clock.naturalKey)) return { clock, created: true };
+      const stored = found.get(clock.naturalKey);
+      if (!stored) throw new Error(`clock ${clock.naturalKey} neither started nor found`);
+      return { clock: stored, created: false };
+    });
   }
 
   /** The clock, locked for this transaction (a timer and an event never act on it at once). */

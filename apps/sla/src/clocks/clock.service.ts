@@ -158,8 +158,10 @@ export class ClockService implements OnModuleInit, OnApplicationBootstrap, OnApp
       receivedAt,
     );
     const base = { ticket, ticketId: d.ticketId, cycle: 1, startedAt: receivedAt, matched };
-    await this.start(tx, { ...base, kind: 'resident', target: 'reply' });
-    await this.start(tx, { ...base, kind: 'dispatch', target: 'dispatch' });
+    await this.startAll(tx, [
+      { ...base, kind: 'resident', target: 'reply' },
+      { ...base, kind: 'dispatch', target: 'dispatch' },
+    ]);
   }
 
   private async closeAtIntake(tx: Tx, ticketId: string, at: Date): Promise<void> {
@@ -202,6 +204,7 @@ export class ClockService implements OnModuleInit, OnApplicationBootstrap, OnApp
     at: Date,
   ): Promise<void> {
     const matched = this.matchedFor(ticket, at);
+    const specs: StartSpec[] = [];
     for (const a of assignments) {
       if (a.role === 'copy') continue;
       const base = {
@@ -213,13 +216,14 @@ export class ClockService implements OnModuleInit, OnApplicationBootstrap, OnApp
         startedAt: at,
         matched,
       };
-      await this.start(tx, { ...base, kind: 'sign-in', target: 'sign-in' });
+      specs.push({ ...base, kind: 'sign-in', target: 'sign-in' });
       if (a.role !== 'lead') continue;
-      await this.start(tx, { ...base, kind: 'response', target: 'response' });
+      specs.push({ ...base, kind: 'response', target: 'response' });
       if ((ticket.mode as HandlingMode) === 'tracked')
-        await this.start(tx, { ...base, kind: 'progress-report', target: 'progress-report', serial: 1 });
-      else await this.start(tx, { ...base, kind: 'reply', target: 'reply' });
+        specs.push({ ...base, kind: 'progress-report', target: 'progress-report', serial: 1 });
+      else specs.push({ ...base, kind: 'reply', target: 'reply' });
     }
+    await this.startAll(tx, specs);
   }
 
   private async onExtension(d: EventPayload<'extension.decided.v1'>, tx: Tx): Promise<void> {
@@ -476,14 +480,34 @@ export class ClockService implements OnModuleInit, OnApplicationBootstrap, OnApp
   // ---- building blocks -----------------------------------------------------------------------------
 
   private async start(tx: Tx, spec: StartSpec): Promise<Clock | null> {
+    const [stored] = await this.startAll(tx, [spec]);
+    return stored ?? null;
+  }
+
+  /**
+   * Starts the clocks of one event with one insert; each new one is armed. Returns the clocks as
+   * stored, in the order given, without those whose rule sets no such target.
+   */
+  private async startAll(tx: Tx, specs: readonly StartSpec[]): Promise<Clock[]> {
+    const clocks = specs.flatMap((spec) => {
+      const clock = this.newClock(spec);
+      return clock ? [clock] : [];
+    });
+    const started = await this.clocks.startMany(tx, clocks);
+    for (const { clock, created } of started) if (created) await this.armNext(clock, tx);
+    return started.map(({ clock }) => clock);
+  }
+
+  /** The clock a spec starts, or null when its rule sets no such target (e.g. no progress reports). */
+  private newClock(spec: StartSpec): NewClock | null {
     const span = spec.matched.rule.targets[spec.target];
-    if (!span) return null; // this rule sets no such target (e.g. no progress reports)
+    if (!span) return null;
     const schedule = this.calendars.schedule(spec.matched.rule.schedule);
     const escalation = this.escalationOf(spec.unitId ?? null, spec.ticket);
     // Fail closed: a year the calendar lacks gives no due time (the calendar logs and counts it); the
     // clock is kept, without one, until the year is imported and the correction computes it.
     const dueAt = withCalendar(() => schedule.dueAt(spec.startedAt, span));
-    const clock: NewClock = {
+    return {
       naturalKey: naturalKey({
         kind: spec.kind,
         ticketId: spec.ticketId,
@@ -511,9 +535,6 @@ export class ClockService implements OnModuleInit, OnApplicationBootstrap, OnApp
       headUnitId: escalation.headUnitId,
       districtCode: escalation.districtCode,
     };
-    const { clock: stored, created } = await this.clocks.start(tx, clock);
-    if (created) await this.armNext(stored, tx);
-    return stored;
   }
 
   private async stop(tx: Tx, clock: Clock, at: Date, reason: string): Promise<void> {

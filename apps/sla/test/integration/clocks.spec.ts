@@ -213,7 +213,7 @@ describe('sla clocks and timers', () => {
     expect(await clocksOf(r.ticketId)).toHaveLength(clocks.length);
   });
 
-  it('returns a started clock as stored without reading it back, and the stored one when it exists', async () => {
+  it('starts clocks with one insert, returning new ones as stored without a read, existing ones as stored', async () => {
     const repository = h.get(ClockRepository);
     const clock: NewClock = {
       naturalKey: `reply:T-${randomUUID()}:1:A-1`,
@@ -235,13 +235,22 @@ describe('sla clocks and timers', () => {
       headUnitId: null,
       districtCode: '110105',
     };
-    const first = await repository.transaction((tx) => repository.start(tx, clock));
-    expect(first.created).toBe(true);
-    const stored = await repository.find(first.clock.id);
+    const [first] = await repository.transaction((tx) => repository.startMany(tx, [clock]));
+    expect(first?.created).toBe(true);
+    const stored = await repository.find(first?.clock.id ?? '');
     // every field of the Clock the service works with is what the table holds (its defaults included)
-    expect(stored).toEqual(expect.objectContaining(first.clock));
-    const again = await repository.transaction((tx) => repository.start(tx, { ...clock, cycle: 2 }));
-    expect(again).toEqual({ clock: stored, created: false });
+    expect(stored).toEqual(expect.objectContaining(first?.clock));
+    // One insert for many: the one that exists comes back as stored, the new one as inserted, in order.
+    const other = { ...clock, naturalKey: `${clock.naturalKey}:other`, kind: 'response' as const };
+    const again = await repository.transaction((tx) =>
+      repository.startMany(tx, [{ ...clock, cycle: 2 }, other]),
+    );
+    expect(again.map((s) => [s.clock.naturalKey, s.created])).toEqual([
+      [clock.naturalKey, false],
+      [other.naturalKey, true],
+    ]);
+    expect(again[0]?.clock).toEqual(stored);
+    expect(await repository.find(again[1]?.clock.id ?? '')).toEqual(expect.objectContaining(again[1]?.clock));
   });
 
   it('warns at 50 % and 75 % (催办) and breaches at the due time (督办), with the escalation target', async () => {
