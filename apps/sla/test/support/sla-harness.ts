@@ -4,7 +4,7 @@ import { EVENTS, type EventType, TOPICS } from '@jsjb/contracts';
 import { createKafka, createProducer, fromKafkaHeaders, toKafkaHeaders } from '@jsjb/messaging';
 import { Clock, type TokenClaims } from '@jsjb/platform';
 import { bearer, startTestApp, type TestApp, waitFor } from '@jsjb/testing';
-import type { Consumer, Producer } from 'kafkajs';
+import type { Consumer, Message, Producer } from 'kafkajs';
 import { AppModule, SERVICE } from '../../src/app.module';
 import { type SlaConfig, slaConfigSchema } from '../../src/config';
 import { PrismaService } from '../../src/database/prisma.service';
@@ -48,6 +48,8 @@ export interface SlaHarness {
     data: unknown,
     options?: { eventId?: string; time?: Date },
   ): Promise<string>;
+  /** Produces many events, in order, a few hundred to a request; their ids. */
+  produceMany(events: readonly { type: EventType; subject: string; data: unknown }[]): Promise<string[]>;
   /** Produces and waits until sla's inbox has it. */
   deliver(type: EventType, subject: string, data: unknown): Promise<string>;
   /** Waits until the event id is in sla's inbox. */
@@ -122,26 +124,29 @@ export async function startSlaHarness(env: Record<string, string> = {}): Promise
       await sut.restart();
     },
     async produce(type, subject, data, options = {}) {
-      const definition = EVENTS[type];
-      const payload: unknown = definition.schema.parse(data);
       const eventId = options.eventId ?? randomUUID();
       await producer.send({
-        topic: definition.topic,
-        messages: [
-          {
-            key: subject,
-            value: JSON.stringify(payload),
-            headers: toKafkaHeaders({
-              id: eventId,
-              type,
-              source: `jsjb/${PRODUCERS[type] ?? 'routing'}`,
-              subject,
-              time: (options.time ?? harness.clock.now()).toISOString(),
-            }),
-          },
-        ],
+        topic: EVENTS[type].topic,
+        messages: [message(type, subject, data, eventId, options.time ?? harness.clock.now())],
       });
       return eventId;
+    },
+    async produceMany(events) {
+      const ids: string[] = [];
+      const now = harness.clock.now();
+      for (let start = 0; start < events.length; start += 500) {
+        const byTopic = new Map<string, Message[]>();
+        for (const { type, subject, data } of events.slice(start, start + 500)) {
+          const eventId = randomUUID();
+          ids.push(eventId);
+          const topic = EVENTS[type].topic;
+          byTopic.set(topic, [...(byTopic.get(topic) ?? []), message(type, subject, data, eventId, now)]);
+        }
+        await producer.sendBatch({
+          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+        });
+      }
+      return ids;
     },
     async deliver(type, subject, data) {
       const eventId = await harness.produce(type, subject, data);
@@ -180,4 +185,20 @@ export async function startSlaHarness(env: Record<string, string> = {}): Promise
     },
   };
   return harness;
+}
+
+/** One event as the services publish it: keyed by its subject, CloudEvents headers, JSON body. */
+function message(type: EventType, subject: string, data: unknown, eventId: string, time: Date): Message {
+  const payload: unknown = EVENTS[type].schema.parse(data);
+  return {
+    key: subject,
+    value: JSON.stringify(payload),
+    headers: toKafkaHeaders({
+      id: eventId,
+      type,
+      source: `jsjb/${PRODUCERS[type] ?? 'routing'}`,
+      subject,
+      time: time.toISOString(),
+    }),
+  };
 }
