@@ -170,33 +170,25 @@ interface HotspotIncrement {
  * row and written once at the batch's end, sorted by key, so that concurrent batches lock counter
  * rows in one order and never deadlock. Outside a batch (an HTTP request) a row is written at once.
  */
-class DeferredCounters<T> {
-  private readonly buffer: CommitBuffer<Tx, T>;
-
-  constructor(
-    table: string,
-    keyOf: (row: T) => readonly string[],
-    merge: (a: T, b: T) => T,
-    write: (tx: Tx, rows: readonly T[]) => Promise<void>,
-  ) {
-    this.buffer = new CommitBuffer<Tx, T>(table, (tx, rows) => {
-      const summed = new Map<string, T>();
-      for (const row of rows) {
-        // Joined with NUL, the smallest character: the strings sort as the key tuples do.
-        const key = keyOf(row).join('\u0000');
-        const before = summed.get(key);
-        summed.set(key, before === undefined ? row : merge(before, row));
-      }
-      return write(
-        tx,
-        [...summed].sort(byKey).map(([, r]) => r),
-      );
-    });
-  }
-
-  add(tx: Tx, row: T): Promise<void> {
-    return this.buffer.add(tx, row);
-  }
+function deferredCounters<T>(
+  table: string,
+  keyOf: (row: T) => readonly string[],
+  merge: (a: T, b: T) => T,
+  write: (tx: Tx, rows: readonly T[]) => Promise<void>,
+): CommitBuffer<Tx, T> {
+  return new CommitBuffer<Tx, T>(table, (tx, rows) => {
+    const summed = new Map<string, T>();
+    for (const row of rows) {
+      // Joined with NUL, the smallest character: the strings sort as the key tuples do.
+      const key = keyOf(row).join('\u0000');
+      const before = summed.get(key);
+      summed.set(key, before === undefined ? row : merge(before, row));
+    }
+    return write(
+      tx,
+      [...summed].sort(byKey).map(([, r]) => r),
+    );
+  });
 }
 
 function byKey<T>([a]: readonly [string, T], [b]: readonly [string, T]): number {
@@ -214,13 +206,13 @@ function localDay(at: Prisma.Sql, timeZone: string): Prisma.Sql {
  */
 @Injectable()
 export class AssessmentRepository {
-  private readonly unitDays = new DeferredCounters<UnitDayIncrement>(
+  private readonly unitDays = deferredCounters<UnitDayIncrement>(
     'assessment_unit_day',
     (r) => [r.day, r.unitId],
     (a, b) => ({ ...a, counters: sumCounters([a.counters, b.counters]) }),
     (tx, rows) => this.upsertUnitDays(tx, rows),
   );
-  private readonly hotspotDays = new DeferredCounters<HotspotIncrement>(
+  private readonly hotspotDays = deferredCounters<HotspotIncrement>(
     'assessment_hotspot_day',
     (r) => [r.day, r.categoryCode, r.districtCode, r.streetCode],
     (a, b) => ({ ...a, tickets: a.tickets + b.tickets }),

@@ -140,7 +140,9 @@ export async function startSlaHarness(env: Record<string, string> = {}): Promise
           const eventId = randomUUID();
           ids.push(eventId);
           const topic = EVENTS[type].topic;
-          byTopic.set(topic, [...(byTopic.get(topic) ?? []), message(type, subject, data, eventId, now)]);
+          const messages = byTopic.get(topic) ?? [];
+          messages.push(message(type, subject, data, eventId, now));
+          byTopic.set(topic, messages);
         }
         await producer.sendBatch({
           topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
