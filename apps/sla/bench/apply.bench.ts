@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
-import type { EventType, TicketDispatchedV1, TicketReceivedV1 } from '@jsjb/contracts';
+import type { EventType, TicketDispatchedV1 } from '@jsjb/contracts';
 import { machineInfo, percentile, waitFor, writeBenchResult } from '@jsjb/testing';
 import { deliverReference } from '../test/support/reference-fixture';
 import { type SlaHarness, startSlaHarness } from '../test/support/sla-harness';
+import { dispatchedAssignment, ticketReceived } from '../test/support/ticket-events';
 
 /**
  * sla applying ticket events on its own (issue 9): BENCH_TICKETS (default 2,000) tickets, each a
@@ -35,46 +35,21 @@ describe('sla applying ticket events (BENCH_TICKETS tickets, received + dispatch
   }, 60_000);
 
   function events(): { type: EventType; subject: string; data: unknown }[] {
-    const now = h.clock.now().toISOString();
+    const now = h.clock.now();
     return Array.from({ length: TICKETS }, (_, i) => {
-      const ticketId = `T-${randomUUID()}`;
-      const received: TicketReceivedV1 = {
-        ticketId,
-        number: `2026112${String(i).padStart(7, '0')}`,
-        channel: 'hotline',
-        requestType: 'complaint',
-        categoryCode: 'urban.noise',
-        urgency: 'general',
-        content: '夜间施工噪音扰民',
-        location: {
-          districtCode: '110105',
-          streetCode: '110105001',
-          communityCode: null,
-          address: null,
-          lng: null,
-          lat: null,
-        },
-        confidential: false,
-        receivedAt: now,
-      };
-      const assignment = (unitId: string, role: 'lead' | 'co' | 'copy') => ({
-        assignmentId: `A-${randomUUID()}`,
-        unitId,
-        role,
-        emergency: false,
-        onDutyStaffId: null,
-      });
+      const received = ticketReceived(now, { number: `2026112${String(i).padStart(7, '0')}` });
+      const ticketId = received.ticketId;
       const dispatched: TicketDispatchedV1 = {
         ticketId,
         assignments: [
-          assignment('street-a', 'lead'),
-          assignment('dept-housing', 'co'),
-          assignment('gov-110105', 'copy'),
+          dispatchedAssignment('street-a', 'lead'),
+          dispatchedAssignment('dept-housing', 'co'),
+          dispatchedAssignment('gov-110105', 'copy'),
         ],
         rule: 'territorial',
         catalogVersion: '2026.1',
         cycle: 1,
-        dispatchedAt: now,
+        dispatchedAt: now.toISOString(),
       };
       return [
         { type: 'ticket.received.v1' as const, subject: ticketId, data: received },

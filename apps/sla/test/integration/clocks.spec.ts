@@ -10,6 +10,7 @@ import { TimerService } from '../../src/clocks/timer.service';
 import { commandJson } from '../support/command-json';
 import { deliverReference } from '../support/reference-fixture';
 import { type SlaHarness, startSlaHarness } from '../support/sla-harness';
+import { dispatchedAssignment, ticketReceived } from '../support/ticket-events';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -51,61 +52,24 @@ describe('sla clocks and timers', () => {
 
   beforeEach(() => h.clock.setFixed(T0));
 
-  function received(overrides: Partial<TicketReceivedV1> = {}): TicketReceivedV1 {
-    return {
-      ticketId: `T-${randomUUID()}`,
-      number: '20261123000001',
-      channel: 'hotline',
-      requestType: 'complaint',
-      categoryCode: 'urban.noise',
-      urgency: 'general',
-      content: '夜间施工噪音扰民',
-      location: {
-        districtCode: '110105',
-        streetCode: '110105001',
-        communityCode: null,
-        address: null,
-        lng: null,
-        lat: null,
-      },
-      confidential: false,
-      receivedAt: h.clock.now().toISOString(),
-      ...overrides,
-    };
-  }
+  const received = (overrides: Partial<TicketReceivedV1> = {}) => ticketReceived(h.clock.now(), overrides);
 
   function dispatched(
     ticketId: string,
     cycle = 1,
     at = h.clock.now(),
   ): TicketDispatchedV1 & { lead: string; co: string } {
-    const lead = `A-${randomUUID()}`;
-    const co = `A-${randomUUID()}`;
+    const lead = dispatchedAssignment('street-110105001', 'lead');
+    const co = dispatchedAssignment('dept-housing', 'co');
     return {
       ticketId,
-      assignments: [
-        {
-          assignmentId: lead,
-          unitId: 'street-110105001',
-          role: 'lead',
-          emergency: false,
-          onDutyStaffId: null,
-        },
-        { assignmentId: co, unitId: 'dept-housing', role: 'co', emergency: false, onDutyStaffId: null },
-        {
-          assignmentId: `A-${randomUUID()}`,
-          unitId: 'district-110105',
-          role: 'copy',
-          emergency: false,
-          onDutyStaffId: null,
-        },
-      ],
+      assignments: [lead, co, dispatchedAssignment('district-110105', 'copy')],
       rule: 'territorial',
       catalogVersion: '2026.1',
       cycle,
       dispatchedAt: at.toISOString(),
-      lead,
-      co,
+      lead: lead.assignmentId,
+      co: co.assignmentId,
     };
   }
 

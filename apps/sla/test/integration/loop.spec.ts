@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import type { TicketReceivedV1 } from '@jsjb/contracts';
 import type { TokenClaims } from '@jsjb/platform';
 import { waitFor } from '@jsjb/testing';
 import { TimerService } from '../../src/clocks/timer.service';
 import { deliverReference } from '../support/reference-fixture';
 import { type SlaHarness, startSlaHarness, TIMEOUT_MS } from '../support/sla-harness';
+import { dispatchedAssignment, ticketReceived } from '../support/ticket-events';
 
 const MINUTE = 60_000;
 const T0 = new Date('2026-11-23T02:00:00.000Z');
@@ -28,37 +27,25 @@ describe('sla: clocks, timers, 回访 and 考评 together', () => {
   }, 60_000);
 
   async function urgentTicketFor(unitId: string): Promise<{ ticketId: string; lead: string }> {
-    const ticketId = `T-${randomUUID()}`;
-    const received: TicketReceivedV1 = {
-      ticketId,
+    const received = ticketReceived(h.clock.now(), {
       number: '20261123000002',
-      channel: 'hotline',
       requestType: 'help',
       categoryCode: null,
       urgency: 'urgent',
       content: '楼道燃气泄漏气味明显',
-      location: {
-        districtCode: '110105',
-        streetCode: '110105001',
-        communityCode: null,
-        address: null,
-        lng: null,
-        lat: null,
-      },
-      confidential: false,
-      receivedAt: h.clock.now().toISOString(),
-    };
+    });
+    const ticketId = received.ticketId;
     await h.deliver('ticket.received.v1', ticketId, received);
-    const lead = `A-${randomUUID()}`;
+    const lead = dispatchedAssignment(unitId, 'lead');
     await h.deliver('ticket.dispatched.v1', ticketId, {
       ticketId,
-      assignments: [{ assignmentId: lead, unitId, role: 'lead', emergency: false, onDutyStaffId: null }],
+      assignments: [lead],
       rule: 'territorial',
       catalogVersion: '2026.1',
       cycle: 1,
       dispatchedAt: h.clock.now().toISOString(),
     });
-    return { ticketId, lead };
+    return { ticketId, lead: lead.assignmentId };
   }
 
   it('a late first contact lowers 响应率 and a 回访 answer sets 解决率 and 满意率', async () => {
