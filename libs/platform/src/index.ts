@@ -20,6 +20,7 @@ export * from './database/database-url';
 export * from './database/database-admin';
 export * from './database/prisma';
 export * from './database/group-batcher';
+export * from './database/transaction-sql';
 export * from './migrations/migration-runner';
 export * from './redis/redis';
 export * from './rate-limit/client-address';

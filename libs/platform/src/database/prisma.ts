@@ -11,6 +11,7 @@ import { PlatformError } from '../errors/platform.error';
 import { ReadinessRegistry } from '../health/health';
 import { DATABASE_CLIENT } from '../platform.tokens';
 import { describeDatabase } from './database-url';
+import { inTransactionScope, TransactionTrackingPool } from './transaction-sql';
 
 /** What the platform needs of a generated Prisma client. */
 export interface PrismaClientLike {
@@ -20,15 +21,19 @@ export interface PrismaClientLike {
   $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): PromiseLike<T>;
 }
 
-/** The driver adapter every service uses: node-postgres, no native query engine. */
+/**
+ * The driver adapter every service uses: node-postgres, no native query engine. Its pool knows
+ * which connection an interactive transaction runs on (`transactionSql`).
+ */
 export function createPgAdapter(
   config: Pick<BaseConfig, 'DATABASE_URL' | 'DATABASE_POOL_MAX' | 'DATABASE_CONNECT_TIMEOUT_MS'>,
 ): PrismaPg {
-  return new PrismaPg({
+  const pool = new TransactionTrackingPool({
     connectionString: config.DATABASE_URL,
     max: config.DATABASE_POOL_MAX,
     connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS,
   });
+  return new PrismaPg(pool, { disposeExternalPool: true });
 }
 
 /** Fails with DATABASE.UNREACHABLE unless the database answers a query. */
@@ -68,6 +73,30 @@ export function PrismaServiceBase<TBase extends Constructor<PrismaClientLike>>(B
       await this.$disconnect();
     }
   }
+  // The interactive form runs in a transaction scope, so that its repositories may reach its
+  // connection (transactionSql). Defined outside the class body: declared there, it would add a
+  // signature of its own to the generated client's typed overloads.
+  const generated = Base.prototype as { $transaction?: (...args: unknown[]) => unknown };
+  const original = generated.$transaction;
+  if (original !== undefined)
+    Object.defineProperty(PrismaService.prototype, '$transaction', {
+      configurable: true,
+      writable: true,
+      value(this: unknown, work: unknown, ...rest: unknown[]): unknown {
+        if (typeof work !== 'function') return original.call(this, work, ...rest);
+        const callback = work as (tx: object) => unknown;
+        return inTransactionScope((bind) =>
+          original.call(
+            this,
+            (tx: object) => {
+              bind(tx);
+              return callback(tx);
+            },
+            ...rest,
+          ),
+        );
+      },
+    });
   return PrismaService;
 }
 
