@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SATISFACTION_LEVELS } from '@jsjb/contracts';
 import { CommitBuffer } from '@jsjb/messaging';
+import { sqlStatement, transactionSql, type SqlStatement } from '@jsjb/platform';
 import { PrismaService } from '../database/prisma.service';
 import { Prisma } from '../generated/prisma/client';
 import { UNIT_CLASSES } from '../units/units.domain';
@@ -122,10 +123,34 @@ interface RawOrder {
   callbackAt: Date | null;
 }
 
-const ORDER_COLUMNS = Prisma.sql`assignment_id AS "assignmentId", ticket_id AS "ticketId", cycle, unit_id AS "unitId",
+const ORDER_SELECT = `assignment_id AS "assignmentId", ticket_id AS "ticketId", cycle, unit_id AS "unitId",
   day::text AS day, excluded_reason AS "excludedReason", response_late AS "responseLate",
   callback_contacted AS "callbackContacted", callback_resolved AS "callbackResolved",
   callback_satisfaction AS "callbackSatisfaction", callback_at AS "callbackAt"`;
+const ORDER_COLUMNS = Prisma.raw(ORDER_SELECT);
+
+/**
+ * The statements that run for every ticket go through the driver, in the consumer's transaction
+ * (transactionSql): Prisma's query layer costs several times the driver's CPU per statement.
+ */
+const SQL = {
+  lockTicket: sqlStatement('sla.assessment.lock-ticket', 'SELECT pg_advisory_xact_lock(hashtext($1))'),
+  insertOrder: sqlStatement(
+    'sla.assessment.insert-order',
+    `INSERT INTO assessment_order (assignment_id, ticket_id, cycle, unit_id, dispatched_at, day, excluded_reason)
+     VALUES ($1, $2::varchar, $3, $4, $5::timestamptz, ($5::timestamptz AT TIME ZONE $6)::date,
+       (SELECT reason FROM assessment_ticket_exclusion WHERE ticket_id = $2::varchar))
+     ON CONFLICT (assignment_id) DO NOTHING
+     RETURNING ${ORDER_SELECT}`,
+  ),
+  recordTicket: sqlStatement(
+    'sla.assessment.record-ticket',
+    `INSERT INTO assessment_ticket (ticket_id, received_at, day, category_code, district_code, street_code, outcome)
+     VALUES ($1, $2::timestamptz, ($2::timestamptz AT TIME ZONE $3)::date, $4, $5, $6, $7)
+     ON CONFLICT (ticket_id) DO NOTHING
+     RETURNING day::text AS day`,
+  ),
+} satisfies Record<string, SqlStatement>;
 
 /** Sums of assessment_unit_day's counters, as `Counters` fields. */
 const COUNTER_SUMS = Prisma.sql`sum(orders)::int AS orders, sum(excluded)::int AS excluded,
@@ -195,7 +220,7 @@ function byKey<T>([a]: readonly [string, T], [b]: readonly [string, T]): number 
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The local date of a timestamp in the city's time zone. */
+/** The local date of a timestamp in the city's time zone (the driver's statements above say it so too). */
 function localDay(at: Prisma.Sql, timeZone: string): Prisma.Sql {
   return Prisma.sql`(${at} AT TIME ZONE ${timeZone})::date`;
 }
@@ -228,19 +253,20 @@ export class AssessmentRepository {
    * on one partition, but a manager's ruling arrives over HTTP.
    */
   async lockTicket(tx: Tx, ticketId: string): Promise<void> {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`jsjb.sla.assessment.${ticketId}`}))`;
+    await transactionSql(tx).query(SQL.lockTicket, [`jsjb.sla.assessment.${ticketId}`]);
   }
 
   /** Inserts an order unless its assignment is known; excluded at once when its ticket is. Null when known. */
   async insertOrder(tx: Tx, order: NewOrder, timeZone: string): Promise<OrderRow | null> {
-    const at = Prisma.sql`${order.dispatchedAt}::timestamptz`;
-    const rows = await tx.$queryRaw<RawOrder[]>`
-      INSERT INTO assessment_order (assignment_id, ticket_id, cycle, unit_id, dispatched_at, day, excluded_reason)
-      VALUES (${order.assignmentId}, ${order.ticketId}, ${order.cycle}, ${order.unitId}, ${at}, ${localDay(at, timeZone)},
-        (SELECT reason FROM assessment_ticket_exclusion WHERE ticket_id = ${order.ticketId}))
-      ON CONFLICT (assignment_id) DO NOTHING
-      RETURNING ${ORDER_COLUMNS}`;
-    return rows[0] ? toOrderRow(rows[0]) : null;
+    const [row] = await transactionSql(tx).query<RawOrder>(SQL.insertOrder, [
+      order.assignmentId,
+      order.ticketId,
+      order.cycle,
+      order.unitId,
+      order.dispatchedAt,
+      timeZone,
+    ]);
+    return row ? toOrderRow(row) : null;
   }
 
   /** The orders of these assignments, locked until the transaction ends. */
@@ -328,12 +354,15 @@ export class AssessmentRepository {
 
   /** Records a ticket once (its first outcome at intake) and counts it in its category × area × day. */
   async recordTicket(tx: Tx, t: ReceivedTicket, timeZone: string): Promise<boolean> {
-    const at = Prisma.sql`${t.receivedAt}::timestamptz`;
-    const inserted = await tx.$queryRaw<{ day: string }[]>`
-      INSERT INTO assessment_ticket (ticket_id, received_at, day, category_code, district_code, street_code, outcome)
-      VALUES (${t.ticketId}, ${at}, ${localDay(at, timeZone)}, ${t.categoryCode}, ${t.districtCode}, ${t.streetCode}, ${t.outcome})
-      ON CONFLICT (ticket_id) DO NOTHING
-      RETURNING day::text AS day`;
+    const inserted = await transactionSql(tx).query<{ day: string }>(SQL.recordTicket, [
+      t.ticketId,
+      t.receivedAt,
+      timeZone,
+      t.categoryCode,
+      t.districtCode,
+      t.streetCode,
+      t.outcome,
+    ]);
     const day = inserted[0]?.day;
     if (day === undefined) return false;
     await this.hotspotDays.add(tx, {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EventPayload } from '@jsjb/contracts';
+import { sqlStatement, transactionSql } from '@jsjb/platform';
 import { PrismaService } from '../database/prisma.service';
 import type { CallbackAnswer, CallbackTask, Prisma } from '../generated/prisma/client';
 import type { AnswerChannel, CallbackStatus, Satisfaction } from './callback.domain';
@@ -201,26 +202,18 @@ export class CallbackRepository {
 
   /** From `ticket.received.v1`; tasks opened before it (out of order) get its district too. */
   async saveTicket(tx: Tx, data: EventPayload<'ticket.received.v1'>): Promise<void> {
-    const row = {
-      number: data.number,
-      requestType: data.requestType,
-      categoryCode: data.categoryCode,
-      urgency: data.urgency,
-      districtCode: data.location.districtCode,
-      streetCode: data.location.streetCode,
-      communityCode: data.location.communityCode,
-      confidential: data.confidential,
-      receivedAt: new Date(data.receivedAt),
-    };
-    await tx.callbackTicket.upsert({
-      where: { ticketId: data.ticketId },
-      create: { ticketId: data.ticketId, ...row },
-      update: row,
-    });
-    await tx.callbackTask.updateMany({
-      where: { ticketId: data.ticketId },
-      data: { districtCode: data.location.districtCode },
-    });
+    await transactionSql(tx).query(SAVE_TICKET, [
+      data.ticketId,
+      data.number,
+      data.requestType,
+      data.categoryCode,
+      data.urgency,
+      data.location.districtCode,
+      data.location.streetCode,
+      data.location.communityCode,
+      data.confidential,
+      new Date(data.receivedAt),
+    ]);
   }
 
   /** From `ticket.replied.v1`: the cycle's latest reply wins (a reply older than the stored one is ignored). */
@@ -237,6 +230,24 @@ export class CallbackRepository {
       WHERE callback_reply.replied_at <= EXCLUDED.replied_at`;
   }
 }
+
+/**
+ * Runs for every ticket: one statement through the driver (transactionSql), which also moves the
+ * ticket's tasks to its district (a correction of the place).
+ */
+const SAVE_TICKET = sqlStatement(
+  'sla.callback-ticket.save',
+  `WITH saved AS (
+     INSERT INTO callback_ticket (ticket_id, number, request_type, category_code, urgency, district_code,
+       street_code, community_code, confidential, received_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (ticket_id) DO UPDATE SET number = EXCLUDED.number, request_type = EXCLUDED.request_type,
+       category_code = EXCLUDED.category_code, urgency = EXCLUDED.urgency, district_code = EXCLUDED.district_code,
+       street_code = EXCLUDED.street_code, community_code = EXCLUDED.community_code,
+       confidential = EXCLUDED.confidential, received_at = EXCLUDED.received_at
+     RETURNING ticket_id)
+   UPDATE callback_task SET district_code = $6 WHERE ticket_id = (SELECT ticket_id FROM saved)`,
+);
 
 export function replyKey(key: { ticketId: string; cycle: number }): string {
   return `${key.ticketId}#${key.cycle}`;
