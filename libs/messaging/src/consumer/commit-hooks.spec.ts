@@ -53,4 +53,23 @@ describe('commit hooks', () => {
     await buffer.add(tx, 'd');
     expect(flushed).toEqual([['a', 'b'], ['c'], ['d']]);
   });
+
+  it('addAll buffers many items in a batch, and outside one flushes them together', async () => {
+    const flushed: string[][] = [];
+    const buffer = new CommitBuffer<object, string>('outbox', (_tx, items) =>
+      Promise.resolve(void flushed.push([...items])),
+    );
+    const tx = {};
+    await withCommitHooks(tx, async () => {
+      await buffer.addAll(tx, ['a', 'b']);
+      await buffer.addAll(tx, []);
+      await buffer.add(tx, 'c');
+    });
+    await buffer.addAll(tx, ['d', 'e']);
+    await buffer.addAll(tx, []);
+    expect(flushed).toEqual([
+      ['a', 'b', 'c'],
+      ['d', 'e'],
+    ]);
+  });
 });

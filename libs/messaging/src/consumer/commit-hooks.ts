@@ -55,15 +55,21 @@ export class CommitBuffer<Tx extends object, T> {
   ) {}
 
   async add(tx: Tx, item: T): Promise<void> {
+    return this.addAll(tx, [item]);
+  }
+
+  /** Outside a batch the items are flushed together, at once. */
+  async addAll(tx: Tx, items: readonly T[]): Promise<void> {
+    if (items.length === 0) return;
     const scope = scopes.get(tx);
-    if (scope === undefined) return this.flush(tx, [item]);
-    let items = this.pending.get(scope);
-    if (items === undefined) {
+    if (scope === undefined) return this.flush(tx, items);
+    let pending = this.pending.get(scope);
+    if (pending === undefined) {
       const fresh: T[] = [];
       this.pending.set(scope, fresh);
       deferToCommit(tx, this.key, () => this.flush(tx, fresh));
-      items = fresh;
+      pending = fresh;
     }
-    items.push(item);
+    pending.push(...items);
   }
 }

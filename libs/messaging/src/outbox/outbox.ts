@@ -2,6 +2,7 @@ import type { EventCatalog } from '@jsjb/contracts';
 import { traceparentOf } from '@jsjb/platform';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import { CommitBuffer } from '../consumer/commit-hooks';
 import type { SqlExecutor } from '../sql';
 
 /** The Postgres channel the relay listens on; notified at commit of every transaction that adds events. */
@@ -53,10 +54,14 @@ export function outboxValues(
   return { tuples: tuples.join(', '), values };
 }
 
-/** `INSERT INTO outbox_event … VALUES …` for `rows`. */
+/** `INSERT INTO outbox_event … VALUES …` for `rows`, and the relay's notification: one statement. */
 export function outboxInsert(rows: readonly OutboxRow[]): { sql: string; values: unknown[] } {
   const { tuples, values } = outboxValues(rows);
-  return { sql: `INSERT INTO outbox_event (${OUTBOX_COLUMNS}) VALUES ${tuples}`, values };
+  return {
+    sql: `WITH stored AS (INSERT INTO outbox_event (${OUTBOX_COLUMNS}) VALUES ${tuples} RETURNING 1)
+      SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT count(*) FROM stored) AS once`,
+    values,
+  };
 }
 
 export interface StoredEvent {
@@ -80,8 +85,16 @@ export class EventContractError extends Error {
 /**
  * The writing half of the transactional outbox: `add(tx, event)` stores the event in the same
  * database transaction as the state change it describes. The relay publishes it after commit.
+ *
+ * In a consumer's batch the events of all its handlers are stored together at the batch's end (a
+ * `CommitBuffer`), still in its transaction and in the order added; nothing reads the outbox before
+ * the commit. Elsewhere (an HTTP request's transaction) `addMany` stores its events at once.
  */
 export class Outbox {
+  private readonly pending = new CommitBuffer<SqlExecutor, OutboxRow>('outbox_event', (tx, rows) =>
+    this.insert(tx, rows),
+  );
+
   constructor(
     private readonly catalog: EventCatalog,
     /** CloudEvents `source`, e.g. `jsjb/intake`. */
@@ -97,14 +110,17 @@ export class Outbox {
   async addMany(tx: SqlExecutor, events: readonly NewEvent[]): Promise<StoredEvent[]> {
     if (events.length === 0) return [];
     const rows = events.map((event) => this.prepare(event));
-    // PostgreSQL binds at most 65,535 parameters per statement: insert in chunks.
+    await this.pending.addAll(tx, rows);
+    return rows.map(({ id, topic, key, type }) => ({ id, topic, key, type }));
+  }
+
+  private async insert(tx: SqlExecutor, rows: readonly OutboxRow[]): Promise<void> {
+    // PostgreSQL binds at most 65,535 parameters per statement: insert in chunks. The notification
+    // is delivered at commit (and folded with any other of this transaction).
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       const { sql, values } = outboxInsert(rows.slice(i, i + INSERT_CHUNK));
       await tx.$executeRawUnsafe(sql, ...values);
     }
-    // Delivered at commit (and folded with any other notification of this transaction).
-    await tx.$executeRawUnsafe(OUTBOX_NOTIFY_SQL);
-    return rows.map(({ id, topic, key, type }) => ({ id, topic, key, type }));
   }
 
   /**

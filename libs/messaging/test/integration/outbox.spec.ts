@@ -12,6 +12,7 @@ import {
   Outbox,
   OutboxRelay,
   registerOutboxGauges,
+  withCommitHooks,
 } from '../../src';
 import {
   assertExactlyOnceInOrder,
@@ -74,6 +75,31 @@ describe('transactional outbox and relay (real PostgreSQL, dev broker)', () => {
     const stored = await db.prisma.$transaction((tx) => outbox.addMany(tx, events), { timeout: 60_000 });
     expect(stored).toHaveLength(12_000);
     expect(await db.prisma.outboxEvent.count()).toBe(12_000);
+  });
+
+  it('in a consumer batch stores the events of all its handlers together at its end, in the order added', async () => {
+    const { catalog } = testCatalog();
+    const outbox = new Outbox(catalog, 'jsjb/test');
+    const event = (n: number): NewEvent => ({ type: TEST_EVENT, subject: 'C', data: { subject: 'C', n } });
+    await db.prisma.$transaction((tx) =>
+      withCommitHooks(tx, async () => {
+        await outbox.add(tx, event(1));
+        await outbox.addMany(tx, [event(2), event(3)]);
+        expect(await tx.outboxEvent.count()).toBe(0);
+      }),
+    );
+    const rows = await db.prisma.outboxEvent.findMany({ orderBy: { seq: 'asc' } });
+    expect(rows.map((r) => (r.payload as TestEvent).n)).toEqual([1, 2, 3]);
+    // A batch that fails stores none of its events.
+    await expect(
+      db.prisma.$transaction((tx) =>
+        withCommitHooks(tx, async () => {
+          await outbox.add(tx, event(4));
+          throw new Error('handler failed');
+        }),
+      ),
+    ).rejects.toThrow('handler failed');
+    expect(await db.prisma.outboxEvent.count()).toBe(3);
   });
 
   it('publishes with the aggregate id as key and the CloudEvents envelope in headers', async () => {
