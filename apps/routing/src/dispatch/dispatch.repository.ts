@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { sqlStatement, transactionSql, type SqlStatement } from '@jsjb/platform';
 import type { AssignmentStatus } from '../workflow/assignment.domain';
 import { PrismaService } from '../database/prisma.service';
 import type { AssignmentRole, DispatchLocation, ManualReason } from './dispatch.domain';
@@ -82,6 +83,31 @@ export interface ManualQueueRow {
 }
 
 /**
+ * A dispatch's two statements run for every ticket: through the driver, in the consumer's transaction
+ * (transactionSql), as Prisma's query layer costs several times the driver's CPU per statement.
+ */
+const SQL = {
+  insertTicket: sqlStatement(
+    'routing.ticket.insert',
+    `INSERT INTO routing_ticket (ticket_id, number, request_type, category_code, urgency, content, confidential,
+       location, received_at, status, dispatched_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11)
+     ON CONFLICT (ticket_id) DO NOTHING
+     RETURNING ticket_id`,
+  ),
+  insertAssignments: sqlStatement(
+    'routing.assignment.insert',
+    `INSERT INTO assignment (id, ticket_id, unit_id, role, status, rule, catalogue_version, created_at, cycle, due_at,
+       emergency, on_duty_staff_id, replaces_id)
+     SELECT id, ticket_id, unit_id, role, status, rule, catalogue_version, created_at, cycle, due_at, emergency,
+       on_duty_staff_id, replaces_id
+     FROM jsonb_to_recordset($1::jsonb) AS a(id uuid, ticket_id varchar, unit_id varchar, role varchar,
+       status varchar, rule varchar, catalogue_version varchar, created_at timestamptz, cycle int,
+       due_at timestamptz, emergency boolean, on_duty_staff_id varchar, replaces_id uuid)`,
+  ),
+} satisfies Record<string, SqlStatement>;
+
+/**
  * routing_ticket, assignment and manual_dispatch, and what a dispatcher's correction closes on the
  * replaced assignments (pending 退单 and 延期, open 下派). Writes go through the caller's transaction.
  */
@@ -93,26 +119,48 @@ export class DispatchRepository {
     return this.prisma.$transaction(work);
   }
 
-  async ticketExists(tx: Tx, ticketId: string): Promise<boolean> {
-    const found = await tx.routingTicket.findUnique({ where: { ticketId }, select: { ticketId: true } });
-    return found !== null;
+  /**
+   * A ticket the rules dispatched at once; its assignments follow (`createAssignments`). False when
+   * routing knows the ticket already (a second `ticket.received`), and nothing is written.
+   */
+  createDispatchedTicket(tx: Tx, ticket: Omit<RoutingTicketRow, 'status'>, at: Date): Promise<boolean> {
+    return this.insertTicket(tx, ticket, 'dispatched', at);
   }
 
-  /** A ticket the rules dispatched at once; its assignments follow (`createAssignments`). */
-  async createDispatchedTicket(tx: Tx, ticket: Omit<RoutingTicketRow, 'status'>, at: Date): Promise<void> {
-    await tx.routingTicket.create({ data: { ...toTicketData(ticket, 'dispatched'), dispatchedAt: at } });
-  }
-
+  /** A ticket for the manual queue; false when routing knows it already, and nothing is written. */
   async saveManual(
     tx: Tx,
     ticket: Omit<RoutingTicketRow, 'status'>,
     manual: { reason: ManualReason; detail: string },
     at: Date,
-  ): Promise<void> {
-    await tx.routingTicket.create({ data: toTicketData(ticket, 'manual') });
+  ): Promise<boolean> {
+    if (!(await this.insertTicket(tx, ticket, 'manual', null))) return false;
     await tx.manualDispatch.create({
       data: { ticketId: ticket.ticketId, reason: manual.reason, detail: manual.detail, createdAt: at },
     });
+    return true;
+  }
+
+  private async insertTicket(
+    tx: Tx,
+    ticket: Omit<RoutingTicketRow, 'status'>,
+    status: TicketStatus,
+    dispatchedAt: Date | null,
+  ): Promise<boolean> {
+    const inserted = await transactionSql(tx).query(SQL.insertTicket, [
+      ticket.ticketId,
+      ticket.number,
+      ticket.requestType,
+      ticket.categoryCode,
+      ticket.urgency,
+      ticket.content,
+      ticket.confidential,
+      JSON.stringify(ticket.location),
+      ticket.receivedAt,
+      status,
+      dispatchedAt,
+    ]);
+    return inserted.length > 0;
   }
 
   async createAssignments(
@@ -122,23 +170,25 @@ export class DispatchRepository {
     assignments: readonly NewAssignment[],
     at: Date,
   ): Promise<void> {
-    await tx.assignment.createMany({
-      data: assignments.map((a) => ({
-        id: a.id,
-        ticketId,
-        unitId: a.unitId,
-        role: a.role,
-        status: a.role === 'copy' ? 'copied' : 'dispatched',
-        rule: a.rule,
-        catalogueVersion: a.catalogueVersion,
-        createdAt: at,
-        cycle,
-        dueAt: a.dueAt,
-        emergency: a.emergency,
-        onDutyStaffId: a.onDutyStaffId,
-        replacesId: a.replacesId ?? null,
-      })),
-    });
+    await transactionSql(tx).query(SQL.insertAssignments, [
+      JSON.stringify(
+        assignments.map((a) => ({
+          id: a.id,
+          ticket_id: ticketId,
+          unit_id: a.unitId,
+          role: a.role,
+          status: a.role === 'copy' ? 'copied' : 'dispatched',
+          rule: a.rule,
+          catalogue_version: a.catalogueVersion,
+          created_at: at,
+          cycle,
+          due_at: a.dueAt,
+          emergency: a.emergency,
+          on_duty_staff_id: a.onDutyStaffId,
+          replaces_id: a.replacesId ?? null,
+        })),
+      ),
+    ]);
   }
 
   /** 人工派单 queue: unresolved, oldest first. */
@@ -332,22 +382,4 @@ export class DispatchRepository {
       data: { ...activity, data: activity.data as Prisma.InputJsonValue },
     });
   }
-}
-
-function toTicketData(
-  ticket: Omit<RoutingTicketRow, 'status'>,
-  status: TicketStatus,
-): Prisma.RoutingTicketUncheckedCreateInput {
-  return {
-    ticketId: ticket.ticketId,
-    number: ticket.number,
-    requestType: ticket.requestType,
-    categoryCode: ticket.categoryCode,
-    content: ticket.content,
-    confidential: ticket.confidential,
-    urgency: ticket.urgency,
-    location: ticket.location as unknown as Prisma.InputJsonValue,
-    receivedAt: ticket.receivedAt,
-    status,
-  };
 }

@@ -58,8 +58,6 @@ export class DispatchService {
    * A ticket id routing already knows is skipped (a second `ticket.received` never dispatches twice).
    */
   async dispatchReceived(tx: Tx, event: TicketReceivedV1, now: Date): Promise<DispatchResult> {
-    if (await this.repository.ticketExists(tx, event.ticketId)) return { kind: 'already-known' };
-
     const { outcome, resolved } = this.decide(event.categoryCode, event.location);
     const ticket = {
       ticketId: event.ticketId,
@@ -74,11 +72,14 @@ export class DispatchService {
     };
 
     switch (outcome.kind) {
-      case 'manual':
-        await this.repository.saveManual(tx, ticket, { reason: outcome.reason, detail: outcome.detail }, now);
+      case 'manual': {
+        const manual = { reason: outcome.reason, detail: outcome.detail };
+        if (!(await this.repository.saveManual(tx, ticket, manual, now))) return { kind: 'already-known' };
         return { kind: 'manual', reason: outcome.reason };
+      }
       case 'dispatch': {
-        await this.repository.createDispatchedTicket(tx, ticket, now);
+        if (!(await this.repository.createDispatchedTicket(tx, ticket, now)))
+          return { kind: 'already-known' };
         const spec: AssignmentSpec = {
           ticketId: event.ticketId,
           urgency: event.urgency,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { sqlStatement, transactionSql } from '@jsjb/platform';
 import { PrismaService } from '../database/prisma.service';
 import type { Prisma } from '../generated/prisma/client';
 import type { TeamRole } from './organisation.domain';
@@ -21,6 +22,14 @@ export interface TeamRow {
 }
 
 /** Staff accounts, grid teams and duty shifts. */
+/** `onDuty` in a dispatch's transaction (a 紧急工单 outside office hours): through the driver. */
+const ON_DUTY = sqlStatement(
+  'routing.duty.on-duty',
+  `SELECT s.unit_id AS "unitId", s.staff_id AS "staffId" FROM duty_shift s JOIN staff ON staff.id = s.staff_id
+   WHERE s.unit_id = ANY($1::text[]) AND s.starts_at <= $2 AND s.ends_at > $2 AND staff.active
+   ORDER BY s.starts_at DESC, s.id ASC`,
+);
+
 @Injectable()
 export class OrganisationRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -89,16 +98,18 @@ export class OrganisationRepository {
     tx?: Prisma.TransactionClient,
   ): Promise<Map<string, string>> {
     if (unitIds.length === 0) return new Map();
-    const shifts = await (tx ?? this.prisma).dutyShift.findMany({
-      where: {
-        unitId: { in: [...unitIds] },
-        startsAt: { lte: at },
-        endsAt: { gt: at },
-        staff: { active: true },
-      },
-      select: { unitId: true, staffId: true },
-      orderBy: [{ startsAt: 'desc' }, { id: 'asc' }],
-    });
+    const shifts = tx
+      ? await transactionSql(tx).query<{ unitId: string; staffId: string }>(ON_DUTY, [unitIds, at])
+      : await this.prisma.dutyShift.findMany({
+          where: {
+            unitId: { in: [...unitIds] },
+            startsAt: { lte: at },
+            endsAt: { gt: at },
+            staff: { active: true },
+          },
+          select: { unitId: true, staffId: true },
+          orderBy: [{ startsAt: 'desc' }, { id: 'asc' }],
+        });
     const found = new Map<string, string>();
     for (const shift of shifts) if (!found.has(shift.unitId)) found.set(shift.unitId, shift.staffId);
     return found;
