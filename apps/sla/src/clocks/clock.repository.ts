@@ -1,6 +1,12 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { sqlStatement, transactionSql, type SqlStatement } from '@jsjb/platform';
+import {
+  definedColumns,
+  sqlStatement,
+  sqlStatementOf,
+  transactionSql,
+  type SqlStatement,
+} from '@jsjb/platform';
 import type { ScheduleSpan } from '../calendar/calendar.domain';
 import { PrismaService } from '../database/prisma.service';
 import type { Prisma } from '../generated/prisma/client';
@@ -182,43 +188,18 @@ const SQL = {
   ),
 } satisfies Record<string, SqlStatement>;
 
-const updates = new Map<string, SqlStatement>();
-
-/** `UPDATE … SET` these columns: one prepared statement per set of columns a caller changes. */
+/** `UPDATE … SET` these columns (one prepared statement per set of columns a caller changes). */
 function updateStatement(
   table: string,
   key: string,
   columns: readonly string[],
   returning: string,
 ): SqlStatement {
-  const id = `${table}:${columns.join(',')}`;
-  let statement = updates.get(id);
-  if (statement === undefined) {
-    const name = `${table}.update.${createHash('sha1').update(id).digest('base64url').slice(0, 16)}`;
-    const sets = columns.map((column, i) => `${column} = $${i + 2}`).join(', ');
-    statement = sqlStatement(
-      name,
-      `UPDATE ${table} SET ${sets}, updated_at = now() WHERE ${key} = $1${returning ? ` RETURNING ${returning}` : ''}`,
-    );
-    updates.set(id, statement);
-  }
-  return statement;
-}
-
-/** The defined fields of `data` as columns and values, in the map's order (a stable statement per set). */
-function changes<F extends string>(
-  columns: Readonly<Record<F, string>>,
-  data: Partial<Record<F, unknown>>,
-): { columns: string[]; values: unknown[] } {
-  const out = { columns: [] as string[], values: [] as unknown[] };
-  for (const [field, column] of Object.entries(columns) as [F, string][]) {
-    const value = data[field];
-    if (value === undefined) continue;
-    out.columns.push(column);
-    // jsonb parameters go as text: the driver would send an array as a PostgreSQL array
-    out.values.push(field === 'target' ? JSON.stringify(value) : value);
-  }
-  return out;
+  const sets = columns.map((column, i) => `${column} = $${i + 2}`).join(', ');
+  return sqlStatementOf(
+    `${table}.update`,
+    `UPDATE ${table} SET ${sets}, updated_at = now() WHERE ${key} = $1${returning ? ` RETURNING ${returning}` : ''}`,
+  );
 }
 
 export function toClock({ createdAt: _created, updatedAt: _updated, ...row }: ClockRow): Clock {
@@ -258,7 +239,7 @@ export class ClockRepository {
     ticketId: string,
     data: Partial<Pick<SlaTicketRow, 'cycle' | 'status' | 'mode'>>,
   ): Promise<void> {
-    const set = changes(TICKET_COLUMNS, data);
+    const set = definedColumns(TICKET_COLUMNS, data);
     if (set.columns.length === 0) return;
     await transactionSql(tx).query(updateStatement('sla_ticket', 'ticket_id', set.columns, ''), [
       ticketId,
@@ -338,7 +319,7 @@ export class ClockRepository {
   }
 
   async update(tx: Tx, id: string, data: Partial<Omit<Clock, 'id' | 'naturalKey'>>): Promise<Clock> {
-    const set = changes(CLOCK_COLUMNS, data);
+    const set = definedColumns(CLOCK_COLUMNS, data);
     const sql = transactionSql(tx);
     const [clock] =
       set.columns.length === 0

@@ -1,6 +1,13 @@
 // platform's transactionSql (the driver on a Prisma interactive transaction's connection), tested
 // here because this library has a generated Prisma client and a test database to run it against.
-import { createPgAdapter, PrismaServiceBase, sqlStatement, transactionSql } from '@jsjb/platform';
+import {
+  createPgAdapter,
+  definedColumns,
+  PrismaServiceBase,
+  sqlStatement,
+  sqlStatementOf,
+  transactionSql,
+} from '@jsjb/platform';
 import { createTestDatabase, type TestDatabase } from '@jsjb/testing';
 import { PrismaClient } from '../generated/prisma/client';
 import { migrationsDir } from '../support';
@@ -112,5 +119,18 @@ describe('transactionSql: the driver on a Prisma transaction’s connection', ()
       'DATABASE.STATEMENT_NAME_TAKEN',
     );
     expect(codeOf(() => sqlStatement('x'.repeat(64), 'SELECT 1'))).toBe('DATABASE.STATEMENT_NAME_TOO_LONG');
+  });
+
+  it('names a built statement by its text, and takes the defined fields of a change in one order', () => {
+    const a = sqlStatementOf('test.update', 'UPDATE test_effect SET n = $2 WHERE id = $1');
+    expect(sqlStatementOf('test.update', 'UPDATE test_effect SET n = $2 WHERE id = $1')).toBe(a);
+    const b = sqlStatementOf('test.update', 'UPDATE test_effect SET subject = $2 WHERE id = $1');
+    expect(a.name).toMatch(/^test\.update\./);
+    expect(b.name).not.toBe(a.name);
+    const columns = { subject: 'subject', n: 'n', appliedAt: 'applied_at' };
+    expect(definedColumns(columns, { appliedAt: null, n: 2, subject: undefined })).toEqual({
+      columns: ['n', 'applied_at'],
+      values: [2, null],
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import { Pool, type PoolClient, type PoolConfig, type QueryResultRow } from 'pg';
 import { PlatformError } from '../errors/platform.error';
 
@@ -40,6 +41,42 @@ export function sqlStatement(name: string, text: string): SqlStatement {
     throw new PlatformError('DATABASE.STATEMENT_NAME_TAKEN', `SQL statement ${name} is defined twice`);
   defined.set(name, text);
   return { name, text };
+}
+
+const byText = new Map<string, SqlStatement>();
+
+/**
+ * A statement whose text a caller builds (an UPDATE of the columns it changes): named
+ * `<prefix>.<hash of the text>`, so each distinct text is prepared once per connection.
+ */
+export function sqlStatementOf(prefix: string, text: string): SqlStatement {
+  let statement = byText.get(text);
+  if (statement === undefined) {
+    statement = sqlStatement(
+      `${prefix}.${createHash('sha1').update(text).digest('base64url').slice(0, 16)}`,
+      text,
+    );
+    byText.set(text, statement);
+  }
+  return statement;
+}
+
+/**
+ * The fields of `data` that are defined, as their columns (in `columns`' order, so that one set of
+ * fields always gives one text) and values. Undefined leaves a column as it is, as Prisma does.
+ */
+export function definedColumns<F extends string>(
+  columns: Readonly<Record<F, string>>,
+  data: Partial<Record<F, unknown>>,
+): { columns: string[]; values: unknown[] } {
+  const out = { columns: [] as string[], values: [] as unknown[] };
+  for (const [field, column] of Object.entries(columns) as [F, string][]) {
+    const value = data[field];
+    if (value === undefined) continue;
+    out.columns.push(column);
+    out.values.push(value);
+  }
+  return out;
 }
 
 export interface TransactionSql {
