@@ -45,14 +45,12 @@ export class StatusService {
       // The entry keeps a null name: the resident still sees the step, without the unit.
       this.logger.warn(`${label}: unit(s) ${[...unknownUnits].join(', ')} not in the reference data`);
     }
-    const added = await this.repository.addEntry(tx, {
-      ...projection.entry,
-      id: randomUUID(),
-      ticketId,
-      eventId,
-    });
-    if (!added) return 'repeated';
-    await this.repository.update(tx, ticketId, projection.changes, this.clock.now());
-    return 'recorded';
+    const added = await this.repository.record(
+      tx,
+      { ...projection.entry, id: randomUUID(), ticketId, eventId },
+      projection.changes,
+      this.clock.now(),
+    );
+    return added ? 'recorded' : 'repeated';
   }
 }
