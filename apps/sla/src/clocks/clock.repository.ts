@@ -173,18 +173,15 @@ const SQL = {
     'sla.clock.lock',
     `SELECT ${CLOCK_SELECT} FROM sla_clock WHERE id = $1::uuid FOR UPDATE`,
   ),
+  // By the ticket's or the assignment's index only (a handful of clocks), filtered here: a generic plan
+  // of optional filters in SQL (`$2 IS NULL OR …`) chose the (state, due_at) index without statistics.
   ofTicket: sqlStatement(
     'sla.clock.of-ticket',
-    `SELECT ${CLOCK_SELECT} FROM sla_clock
-     WHERE ticket_id = $1 AND ($2::int IS NULL OR cycle = $2)
-       AND ($3::text[] IS NULL OR kind = ANY($3)) AND ($4::text[] IS NULL OR state = ANY($4))
-     ORDER BY created_at`,
+    `SELECT ${CLOCK_SELECT} FROM sla_clock WHERE ticket_id = $1 ORDER BY created_at`,
   ),
   ofAssignment: sqlStatement(
     'sla.clock.of-assignment',
-    `SELECT ${CLOCK_SELECT} FROM sla_clock
-     WHERE assignment_id = $1 AND ($2::text[] IS NULL OR kind = ANY($2)) AND ($3::text[] IS NULL OR state = ANY($3))
-     ORDER BY created_at`,
+    `SELECT ${CLOCK_SELECT} FROM sla_clock WHERE assignment_id = $1 ORDER BY created_at`,
   ),
 } satisfies Record<string, SqlStatement>;
 
@@ -296,21 +293,14 @@ export class ClockRepository {
     return row ? toClock(row) : null;
   }
 
-  ofAssignment(tx: Tx, assignmentId: string, filter: ClockFilter = {}): Promise<Clock[]> {
-    return transactionSql(tx).query<Clock>(SQL.ofAssignment, [
-      assignmentId,
-      filter.kinds ?? null,
-      filter.states ?? null,
-    ]);
+  async ofAssignment(tx: Tx, assignmentId: string, filter: ClockFilter = {}): Promise<Clock[]> {
+    const clocks = await transactionSql(tx).query<Clock>(SQL.ofAssignment, [assignmentId]);
+    return clocks.filter(matching(filter));
   }
 
-  ofTicket(tx: Tx, ticketId: string, filter: ClockFilter & { cycle?: number } = {}): Promise<Clock[]> {
-    return transactionSql(tx).query<Clock>(SQL.ofTicket, [
-      ticketId,
-      filter.cycle ?? null,
-      filter.kinds ?? null,
-      filter.states ?? null,
-    ]);
+  async ofTicket(tx: Tx, ticketId: string, filter: ClockFilter & { cycle?: number } = {}): Promise<Clock[]> {
+    const clocks = await transactionSql(tx).query<Clock>(SQL.ofTicket, [ticketId]);
+    return clocks.filter(matching(filter));
   }
 
   async ofWhistle(tx: Tx, whistleId: string, filter: ClockFilter = {}): Promise<Clock[]> {
@@ -446,6 +436,13 @@ export class ClockRepository {
     });
     return { tickets, clocks: clocks.map(toClock), total };
   }
+}
+
+function matching(filter: ClockFilter & { cycle?: number }): (clock: Clock) => boolean {
+  return (clock) =>
+    (filter.cycle === undefined || clock.cycle === filter.cycle) &&
+    (filter.kinds === undefined || filter.kinds.includes(clock.kind)) &&
+    (filter.states === undefined || filter.states.includes(clock.state));
 }
 
 function where(filter: ClockFilter): Prisma.SlaClockWhereInput {
