@@ -83,7 +83,16 @@ export class OutboxRelay {
   private readonly batchSeconds: Histogram | undefined;
 
   constructor(private readonly options: OutboxRelayOptions) {
-    this.pool = new Pool({ connectionString: options.databaseUrl, max: 2, connectionTimeoutMillis: 5000 });
+    this.pool = new Pool({
+      connectionString: options.databaseUrl,
+      max: 2,
+      connectionTimeoutMillis: 5000,
+      // The claim reads the oldest unsent rows by index, in order. A bitmap scan (the planner's choice
+      // without statistics) visits the heap for every index entry a sent row left behind, as long as
+      // the table is not vacuumed: about 6 ms a poll after 5,000 events, growing with every event.
+      // A plain index scan marks those entries dead as it passes them, and later polls skip them.
+      options: '-c enable_bitmapscan=off',
+    });
     this.pool.on('error', () => undefined); // idle-client errors surface on the next query
     this.relayId = options.relayId ?? hostname();
     // One in-flight request: a retried send cannot overtake the one before it.
