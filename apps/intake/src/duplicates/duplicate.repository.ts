@@ -13,6 +13,30 @@ import {
 export type Tx = Prisma.TransactionClient;
 export type SuggestionRow = DuplicateSuggestion;
 
+/** A suggestion as recorded: open, undecided. */
+export type NewSuggestion = Omit<SuggestionRow, 'decidedAt' | 'decidedBy' | 'status'> & {
+  status: SuggestionStatus;
+};
+
+/** duplicate_suggestion's columns, in the order {@link suggestionValues} binds them. */
+export const SUGGESTION_COLUMNS = 'id, ticket_id, master_id, reason, similarity, status, created_at';
+
+/**
+ * The `VALUES` tuples of new suggestions, for a caller that writes them in its own statement (a
+ * ticket's create: one round trip); `param` binds a value with its type.
+ */
+export function suggestionValues(
+  rows: readonly NewSuggestion[],
+  param: (value: unknown, type: string) => string,
+): string {
+  return rows
+    .map(
+      (r) =>
+        `(${param(r.id, 'uuid')}, ${param(r.ticketId, 'uuid')}, ${param(r.masterId, 'uuid')}, ${param(r.reason, 'text')}, ${param(r.similarity, 'float8')}, ${param(r.status, 'text')}, ${param(r.createdAt.toISOString(), 'timestamptz')})`,
+    )
+    .join(', ');
+}
+
 /** The ticket fields a suggestion shows for both of its tickets. */
 export interface SuggestedTicketRow {
   id: string;
@@ -106,14 +130,6 @@ export class DuplicateRepository {
     // Newest first within each probe, as one probe's statement answers.
     for (const list of found) list.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
     return found;
-  }
-
-  /** Records an open suggestion; the same pair suggested again is a no-op. */
-  async addSuggestion(
-    tx: Tx,
-    row: Omit<SuggestionRow, 'decidedAt' | 'decidedBy' | 'status'> & { status: SuggestionStatus },
-  ): Promise<void> {
-    await tx.duplicateSuggestion.createMany({ data: [row], skipDuplicates: true });
   }
 
   findSuggestion(id: string): Promise<SuggestionRow | null> {

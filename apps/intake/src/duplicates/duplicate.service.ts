@@ -8,7 +8,7 @@ import {
   type DuplicateReason,
   type DuplicateRules,
 } from './duplicate.domain';
-import { type CandidateQuery, DuplicateRepository } from './duplicate.repository';
+import { type CandidateQuery, DuplicateRepository, type NewSuggestion } from './duplicate.repository';
 import type { DuplicatesConfig } from './duplicates.config';
 
 const HOUR = 3_600_000;
@@ -80,14 +80,9 @@ export class DuplicateService {
     };
   }
 
-  /** Records a suggestion (status 'open') for operators to decide. */
-  async suggest(
-    tx: Prisma.TransactionClient,
-    ticketId: string,
-    finding: DuplicateFinding,
-    at: Date,
-  ): Promise<void> {
-    await this.repository.addSuggestion(tx, {
+  /** The open suggestion to record with a new ticket (in its create's statement). */
+  suggestion(ticketId: string, finding: DuplicateFinding, at: Date): NewSuggestion {
+    return {
       id: randomUUID(),
       ticketId,
       masterId: finding.masterId,
@@ -95,7 +90,7 @@ export class DuplicateService {
       similarity: finding.similarity,
       status: 'open',
       createdAt: at,
-    });
+    };
   }
 
   /** The ticket took a triage outcome: its open suggestions have nothing left to decide. */

@@ -29,7 +29,8 @@ class FakeTickets {
   }
 }
 
-const ticket = (id: string) => ({ row: { id }, timeline: [], events: [] }) as unknown as NewTicket;
+const ticket = (id: string) =>
+  ({ row: { id }, timeline: [], events: [], suggestions: [] }) as unknown as NewTicket;
 
 describe('TicketWriter (group commit)', () => {
   let fake: FakeTickets;

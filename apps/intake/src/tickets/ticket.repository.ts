@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OUTBOX_CHANNEL, OUTBOX_COLUMNS, type OutboxRow, outboxValues } from '@jsjb/messaging';
+import { type NewSuggestion, SUGGESTION_COLUMNS, suggestionValues } from '../duplicates/duplicate.repository';
 import { Prisma, type Ticket } from '../generated/prisma/client';
 import { PrismaService } from '../database/prisma.service';
 import { SqlPool } from '../database/sql-pool';
@@ -71,6 +72,8 @@ export interface NewTicket {
   row: TicketRow;
   timeline: readonly NewTimelineEntry[];
   events: readonly OutboxRow[];
+  /** A possible duplicate for an operator to decide (并单), recorded with the ticket. */
+  suggestions: readonly NewSuggestion[];
 }
 
 export interface TimelineRow {
@@ -105,7 +108,7 @@ export class TicketRepository {
   }
 
   /**
-   * Stores new tickets with their timeline entries and events in ONE statement (one round trip and,
+   * Stores new tickets with their timeline entries, suggestions and events in ONE statement (one round trip and,
    * without `tx`, one implicit transaction). Returns the ids stored: a ticket whose idempotency key
    * exists already is left out, with its entries and events.
    */
@@ -137,6 +140,13 @@ export class TicketRepository {
       parts.push(`tl AS (INSERT INTO timeline_entry (id, ticket_id, kind, at, event_id, detail)
         SELECT v.* FROM (VALUES ${entries.join(', ')}) AS v (id, ticket_id, kind, at, event_id, detail)
         JOIN t ON t.id = v.ticket_id)`);
+    }
+    const suggestions = tickets.flatMap((ticket) => ticket.suggestions);
+    if (suggestions.length > 0) {
+      parts.push(`sg AS (INSERT INTO duplicate_suggestion (${SUGGESTION_COLUMNS})
+        SELECT v.* FROM (VALUES ${suggestionValues(suggestions, param)}) AS v (${SUGGESTION_COLUMNS})
+        JOIN t ON t.id = v.ticket_id
+        ON CONFLICT (ticket_id, master_id) DO NOTHING)`);
     }
     const events = tickets.flatMap((ticket) => ticket.events);
     let notify = '';

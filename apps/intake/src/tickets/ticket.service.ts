@@ -182,11 +182,12 @@ export class TicketService {
         detail: outcome.detail,
       });
     }
-    const suggestOnly = duplicate && !duplicate.automatic ? duplicate : null;
-    const newTicket = { row: ticket, timeline, events };
-    // The common case goes through the group-commit writer; a flag or a suggestion to record takes a transaction.
+    const suggestions =
+      duplicate && !duplicate.automatic ? [this.duplicates.suggestion(ticket.id, duplicate, now)] : [];
+    const newTicket = { row: ticket, timeline, events, suggestions };
+    // The common case goes through the group-commit writer; an abuse flag to record takes a transaction.
     const inserted =
-      screening.flags.length === 0 && !suggestOnly
+      screening.flags.length === 0
         ? await this.writer.write(newTicket)
         : await this.tickets.transaction(async (tx) => {
             if (!(await this.tickets.insertMany([newTicket], tx)).has(ticket.id)) return false;
@@ -196,7 +197,6 @@ export class TicketService {
               ticketId: ticket.id,
               at: now,
             });
-            if (suggestOnly) await this.duplicates.suggest(tx, ticket.id, suggestOnly, now);
             return true;
           });
     if (!inserted && scopedKey) {
