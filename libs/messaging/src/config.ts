@@ -26,6 +26,13 @@ export const messagingConfigShape = {
   OUTBOX_RETAIN_SENT_MS: z.coerce.number().int().min(0).default(3_600_000),
   CONSUMER_TRANSACTION_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
   CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+  /**
+   * A fetch answers once it has this many bytes, or after CONSUMER_FETCH_MAX_WAIT_MS: under load a
+   * consumer's batches (one transaction each) grow, so each event carries less of a batch's fixed
+   * cost; with little traffic an event waits up to the maximum.
+   */
+  CONSUMER_FETCH_MIN_BYTES: z.coerce.number().int().min(1).default(65_536),
+  CONSUMER_FETCH_MAX_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(50),
 };
 
 export type MessagingConfig = z.infer<z.ZodObject<typeof messagingConfigShape>>;

@@ -154,6 +154,8 @@ export class MessagingModule {
               metrics: metrics.registry,
               transactionBatchSize: config.CONSUMER_TRANSACTION_BATCH,
               sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
+              minBytes: config.CONSUMER_FETCH_MIN_BYTES,
+              maxWaitTimeMs: config.CONSUMER_FETCH_MAX_WAIT_MS,
             }),
         },
         {

@@ -31,6 +31,8 @@ export interface EventConsumerOptions {
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   maxWaitTimeMs?: number;
+  /** A fetch waits for this much data, up to maxWaitTimeMs (default 1: answers with whatever is there). */
+  minBytes?: number;
   retryInitialMs?: number;
   retryMaxMs?: number;
 }
@@ -176,6 +178,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: this.options.heartbeatIntervalMs ?? 3_000,
       maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 100,
+      minBytes: this.options.minBytes ?? 1,
       allowAutoTopicCreation: true,
       // kafkajs restarts a crashed consumer on a timer; once we are closing, it must not.
       retry: { restartOnFailure: () => Promise.resolve(!this.stopping) },
