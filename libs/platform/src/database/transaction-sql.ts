@@ -64,6 +64,7 @@ export function sqlStatementOf(prefix: string, text: string): SqlStatement {
 /**
  * The fields of `data` that are defined, as their columns (in `columns`' order, so that one set of
  * fields always gives one text) and values. Undefined leaves a column as it is, as Prisma does.
+ * The driver sends an object as JSON but an array as a PostgreSQL array: a jsonb array goes as text.
  */
 export function definedColumns<F extends string>(
   columns: Readonly<Record<F, string>>,
