@@ -6,6 +6,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, SERVICES, withDatabase } from '../dev/config.ts';
 import { findFreePort, isPortOpen } from '../dev/net.ts';
 import { dropDatabases, ensureDatabases } from '../dev/postgres.ts';
+import { deleteKeys } from '../dev/redis.ts';
 import { withTimeout } from '../dev/process.ts';
 import { serviceEntry } from '../dev/stack.ts';
 import { findWorkspaceRoot } from '../dev/workspace.ts';
@@ -57,6 +58,8 @@ function kafkaBrokers(): string {
 describe.each(SERVICES)('%s as a process', (service) => {
   const database = `jsjb_proctest_${service}_${randomBytes(4).toString('hex')}`;
   const databaseUrl = withDatabase(serverUrl, database);
+  // Its own keys (sla's timer queue writes some at boot), deleted afterwards.
+  const redisKeyPrefix = `${database}:`;
   let launched: Launched | undefined;
 
   beforeAll(async () => {
@@ -66,6 +69,7 @@ describe.each(SERVICES)('%s as a process', (service) => {
   afterAll(async () => {
     await ensureStopped(launched);
     await dropDatabases(serverUrl, [database]);
+    await deleteKeys(redisUrl, redisKeyPrefix);
   });
 
   it('refuses to boot without its configuration, naming each missing variable', async () => {
@@ -99,6 +103,7 @@ describe.each(SERVICES)('%s as a process', (service) => {
     const env = {
       DATABASE_URL: databaseUrl,
       REDIS_URL: redisUrl,
+      REDIS_KEY_PREFIX: redisKeyPrefix,
       KAFKA_BROKERS: kafkaBrokers(),
       LOG_LEVEL: 'info',
     };
