@@ -189,10 +189,11 @@ export class OutboxRelay {
       throw error;
     }
     this.options.onPublished?.(rows.length);
-    await this.pool.query(
-      'UPDATE outbox_event SET sent_at = now(), claimed_until = NULL, last_error = NULL WHERE id = ANY($1::uuid[])',
-      [rows.map((r) => r.id)],
-    );
+    await this.pool.query({
+      name: 'jsjb.outbox.mark-sent',
+      text: 'UPDATE outbox_event SET sent_at = now(), claimed_until = NULL, last_error = NULL WHERE id = ANY($1::uuid[])',
+      values: [rows.map((r) => r.id)],
+    });
     this.published?.inc(rows.length);
     if (this.options.eventCounters)
       for (const row of rows) this.options.eventCounters.count(row.type, row.payload);
@@ -225,8 +226,11 @@ export class OutboxRelay {
    * rows are reached by index or by `id = ANY(ARRAY(…))`, never a join the planner could nest.
    */
   private async claim(): Promise<ClaimedRow[]> {
-    const { rows } = await this.pool.query<ClaimedRow>(
-      `WITH oldest AS (
+    // Prepared (named): planning this statement took about 0.7 ms, and it runs after every batch and
+    // wake-up. Its plan does not depend on statistics (see above), so a generic plan is as good.
+    const { rows } = await this.pool.query<ClaimedRow>({
+      name: 'jsjb.outbox.claim',
+      text: `WITH oldest AS (
          SELECT id, key, seq, claimed_until FROM outbox_event
          WHERE sent_at IS NULL ORDER BY seq LIMIT $4),
        ranked AS (
@@ -248,8 +252,8 @@ export class OutboxRelay {
        WHERE o.id = ANY (ARRAY(
          SELECT id FROM candidates WHERE head_id = ANY (ARRAY(SELECT id FROM locked_heads))))
        RETURNING o.id, o.seq::text AS seq, o.topic, o.key, o.type, o.payload, o.headers`,
-      [this.batchSize, this.leaseMs, this.relayId, this.batchSize * CLAIM_WINDOW_FACTOR],
-    );
+      values: [this.batchSize, this.leaseMs, this.relayId, this.batchSize * CLAIM_WINDOW_FACTOR],
+    });
     return rows.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
   }
 
