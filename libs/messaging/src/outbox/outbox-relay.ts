@@ -226,11 +226,10 @@ export class OutboxRelay {
    * rows are reached by index or by `id = ANY(ARRAY(…))`, never a join the planner could nest.
    */
   private async claim(): Promise<ClaimedRow[]> {
-    // Prepared (named): planning this statement took about 0.7 ms, and it runs after every batch and
-    // wake-up. Its plan does not depend on statistics (see above), so a generic plan is as good.
-    const { rows } = await this.pool.query<ClaimedRow>({
-      name: 'jsjb.outbox.claim',
-      text: `WITH oldest AS (
+    // Not prepared: with the LIMITs as parameters, the generic plan sorts every unsent row before
+    // limiting, where a custom plan reads the index in order (planning costs about 0.7 ms).
+    const { rows } = await this.pool.query<ClaimedRow>(
+      `WITH oldest AS (
          SELECT id, key, seq, claimed_until FROM outbox_event
          WHERE sent_at IS NULL ORDER BY seq LIMIT $4),
        ranked AS (
@@ -252,8 +251,8 @@ export class OutboxRelay {
        WHERE o.id = ANY (ARRAY(
          SELECT id FROM candidates WHERE head_id = ANY (ARRAY(SELECT id FROM locked_heads))))
        RETURNING o.id, o.seq::text AS seq, o.topic, o.key, o.type, o.payload, o.headers`,
-      values: [this.batchSize, this.leaseMs, this.relayId, this.batchSize * CLAIM_WINDOW_FACTOR],
-    });
+      [this.batchSize, this.leaseMs, this.relayId, this.batchSize * CLAIM_WINDOW_FACTOR],
+    );
     return rows.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
   }
 
