@@ -8,12 +8,12 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_POSTGRES_URL, planPorts, SERVICES } from '../dev/config.ts';
+import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, planPorts, SERVICES } from '../dev/config.ts';
 import { devBrokerCli } from '../dev/kafka.ts';
 import { findFreePort, httpGet, isPortOpen } from '../dev/net.ts';
 import { dropDatabases, probePostgres } from '../dev/postgres.ts';
 import { withTimeout } from '../dev/process.ts';
-import { findOnPath } from '../dev/redis.ts';
+import { deleteKeys, findOnPath } from '../dev/redis.ts';
 import { serviceEntry } from '../dev/stack.ts';
 import { findWorkspaceRoot } from '../dev/workspace.ts';
 import {
@@ -54,6 +54,8 @@ async function expectReady(service: string, port: number): Promise<void> {
 describe('npm start (tools/dev/start.ts)', () => {
   const serverUrl = process.env['POSTGRES_URL'] || DEFAULT_POSTGRES_URL;
   const prefix = uniquePrefix();
+  // Its own Redis keys (sla's timer queue writes some at boot), deleted afterwards.
+  const redisKeyPrefix = `${prefix}:`;
   let launched: Launched | undefined;
   let external: LaunchedBroker | undefined;
 
@@ -84,6 +86,7 @@ describe('npm start (tools/dev/start.ts)', () => {
       serverUrl,
       SERVICES.map((service) => `${prefix}_${service}`),
     );
+    await deleteKeys(process.env['REDIS_URL'] || DEFAULT_REDIS_URL, redisKeyPrefix);
   });
 
   it('starts the Kafka dev broker and the three services, serves health and readiness, and stops everything cleanly on SIGINT', async () => {
@@ -92,6 +95,7 @@ describe('npm start (tools/dev/start.ts)', () => {
     const started = Date.now();
     launched = launch('start.ts', {
       JSJB_DATABASE_PREFIX: prefix,
+      REDIS_KEY_PREFIX: redisKeyPrefix,
       JSJB_PORT_BASE: String(portBase),
       // Unset: the launcher starts the dev broker.
       KAFKA_BROKERS: undefined,
@@ -146,6 +150,7 @@ describe('npm start (tools/dev/start.ts)', () => {
     const ports = planPorts(portBase);
     launched = launch('start.ts', {
       JSJB_DATABASE_PREFIX: prefix,
+      REDIS_KEY_PREFIX: redisKeyPrefix,
       JSJB_PORT_BASE: String(portBase),
       KAFKA_BROKERS: external.brokers,
     });
@@ -164,6 +169,7 @@ describe('npm start (tools/dev/start.ts)', () => {
     const port = await findFreePort();
     const run = launch('start.ts', {
       JSJB_DATABASE_PREFIX: prefix,
+      REDIS_KEY_PREFIX: redisKeyPrefix,
       JSJB_PORT_BASE: String(await freePortBase()),
       KAFKA_BROKERS: `127.0.0.1:${port},127.0.0.1:1`,
     });
