@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OUTBOX_CHANNEL, OUTBOX_COLUMNS, type OutboxRow, outboxValues } from '@jsjb/messaging';
+import { OUTBOX_COLUMNS, OUTBOX_NOTIFY, type OutboxRow, outboxValues } from '@jsjb/messaging';
 import { type NewSuggestion, SUGGESTION_COLUMNS, suggestionValues } from '../duplicates/duplicate.repository';
 import { Prisma, type Ticket } from '../generated/prisma/client';
 import { PrismaService } from '../database/prisma.service';
@@ -108,9 +108,9 @@ export class TicketRepository {
   }
 
   /**
-   * Stores new tickets with their timeline entries, suggestions and events in ONE statement (one round trip and,
-   * without `tx`, one implicit transaction). Returns the ids stored: a ticket whose idempotency key
-   * exists already is left out, with its entries and events.
+   * Stores new tickets with their timeline entries, suggestions and events in ONE statement (one
+   * round trip and, without `tx`, one implicit transaction). Returns the ids stored: a ticket whose
+   * idempotency key exists already is left out, with its entries, suggestions and events.
    */
   async insertMany(tickets: readonly NewTicket[], tx?: Tx): Promise<Set<string>> {
     const values: unknown[] = [];
@@ -157,9 +157,7 @@ export class TicketRepository {
       parts.push(`ob AS (INSERT INTO outbox_event (${OUTBOX_COLUMNS})
         SELECT v.* FROM (VALUES ${outbox.tuples}) AS v (${OUTBOX_COLUMNS}) JOIN t ON t.id = v.key::uuid)`);
       // Wakes the relay at commit, as Outbox.add does.
-      parts.push(
-        `n AS (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT 1 FROM t LIMIT 1) AS any_row)`,
-      );
+      parts.push(`n AS (SELECT ${OUTBOX_NOTIFY} FROM (SELECT 1 FROM t LIMIT 1) AS any_row)`);
       notify = ', (SELECT count(*) FROM n)::int AS notified';
     }
     const sql = `WITH ${parts.join(',\n')}\nSELECT id::text AS id${notify} FROM t`;

@@ -24,8 +24,8 @@ export interface NewEvent<T extends string = string> {
   traceparent?: string;
 }
 
-/** Wakes the relay at commit of the transaction that stored events. */
-export const OUTBOX_NOTIFY_SQL = `SELECT pg_notify('${OUTBOX_CHANNEL}', '')`;
+/** Wakes the relay at commit of the transaction that stored events: an expression for a statement's SELECT. */
+export const OUTBOX_NOTIFY = `pg_notify('${OUTBOX_CHANNEL}', '')`;
 
 /** An outbox row as stored: the event validated and serialised. */
 export interface OutboxRow extends StoredEvent {
@@ -59,7 +59,7 @@ export function outboxInsert(rows: readonly OutboxRow[]): { sql: string; values:
   const { tuples, values } = outboxValues(rows);
   return {
     sql: `WITH stored AS (INSERT INTO outbox_event (${OUTBOX_COLUMNS}) VALUES ${tuples} RETURNING 1)
-      SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT count(*) FROM stored) AS once`,
+      SELECT ${OUTBOX_NOTIFY} FROM (SELECT count(*) FROM stored) AS once`,
     values,
   };
 }
@@ -126,7 +126,7 @@ export class Outbox {
   /**
    * Validates an event against its contract and returns the outbox row to store, for a caller that
    * writes it in its own statement (e.g. one `WITH … INSERT` with the state change: one round trip,
-   * one implicit transaction). Such a statement must also run {@link OUTBOX_NOTIFY_SQL}'s notification.
+   * one implicit transaction). Such a statement must also run {@link OUTBOX_NOTIFY}.
    */
   prepare(event: NewEvent): OutboxRow {
     return this.toRow(event);
