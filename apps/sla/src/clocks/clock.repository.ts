@@ -130,11 +130,30 @@ function selectList(columns: Readonly<Record<string, string>>): string {
 const CLOCK_SELECT = selectList(CLOCK_COLUMNS);
 const TICKET_SELECT = selectList(TICKET_COLUMNS);
 
-/** The types of a clock's columns, for jsonb_to_recordset (the table's own). */
-const CLOCK_RECORD = `id uuid, natural_key varchar, kind varchar, ticket_id varchar, whistle_id varchar,
-  assignment_id varchar, unit_id varchar, cycle int, policy_version varchar, rule_id varchar, schedule_id varchar,
-  target jsonb, warnings float8[], started_at timestamptz, due_at timestamptz, state varchar,
-  escalation_unit_id varchar, head_unit_id varchar, district_code varchar`;
+/** The columns a started clock is inserted with (the rest take the table's defaults), and their types. */
+const START_COLUMN_TYPES = {
+  id: 'uuid',
+  natural_key: 'varchar',
+  kind: 'varchar',
+  ticket_id: 'varchar',
+  whistle_id: 'varchar',
+  assignment_id: 'varchar',
+  unit_id: 'varchar',
+  cycle: 'int',
+  policy_version: 'varchar',
+  rule_id: 'varchar',
+  schedule_id: 'varchar',
+  target: 'jsonb',
+  warnings: 'float8[]',
+  started_at: 'timestamptz',
+  due_at: 'timestamptz',
+  state: 'varchar',
+  escalation_unit_id: 'varchar',
+  head_unit_id: 'varchar',
+  district_code: 'varchar',
+} as const satisfies Partial<Record<(typeof CLOCK_COLUMNS)[keyof Clock], string>>;
+
+const START_COLUMNS = Object.keys(START_COLUMN_TYPES).join(', ');
 
 /**
  * The statements that run for every event go through the driver, on the consumer's transaction
@@ -156,12 +175,11 @@ const SQL = {
   ),
   startMany: sqlStatement(
     'sla.clock.start',
-    `INSERT INTO sla_clock (id, natural_key, kind, ticket_id, whistle_id, assignment_id, unit_id, cycle,
-       policy_version, rule_id, schedule_id, target, warnings, started_at, due_at, state, escalation_unit_id,
-       head_unit_id, district_code, updated_at)
-     SELECT id, natural_key, kind, ticket_id, whistle_id, assignment_id, unit_id, cycle, policy_version, rule_id,
-       schedule_id, target, warnings, started_at, due_at, state, escalation_unit_id, head_unit_id, district_code, now()
-     FROM jsonb_to_recordset($1::jsonb) AS r(${CLOCK_RECORD})
+    `INSERT INTO sla_clock (${START_COLUMNS}, updated_at)
+     SELECT ${START_COLUMNS}, now()
+     FROM jsonb_to_recordset($1::jsonb) AS r(${Object.entries(START_COLUMN_TYPES)
+       .map(([column, type]) => `${column} ${type}`)
+       .join(', ')})
      ON CONFLICT (natural_key) DO NOTHING
      RETURNING natural_key AS "naturalKey"`,
   ),
