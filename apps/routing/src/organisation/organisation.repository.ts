@@ -21,8 +21,10 @@ export interface TeamRow {
   members: { staffId: string; role: TeamRole }[];
 }
 
-/** Staff accounts, grid teams and duty shifts. */
-/** `onDuty` in a dispatch's transaction (a 紧急工单 outside office hours): through the driver. */
+/**
+ * Who is on duty in these units at `$2`. In a dispatch's transaction (a 紧急工单 outside office hours)
+ * it goes through the driver; elsewhere through Prisma, with the same text.
+ */
 const ON_DUTY = sqlStatement(
   'routing.duty.on-duty',
   `SELECT s.unit_id AS "unitId", s.staff_id AS "staffId" FROM duty_shift s JOIN staff ON staff.id = s.staff_id
@@ -30,6 +32,12 @@ const ON_DUTY = sqlStatement(
    ORDER BY s.starts_at DESC, s.id ASC`,
 );
 
+interface OnDutyRow {
+  unitId: string;
+  staffId: string;
+}
+
+/** Staff accounts, grid teams and duty shifts. */
 @Injectable()
 export class OrganisationRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -99,17 +107,8 @@ export class OrganisationRepository {
   ): Promise<Map<string, string>> {
     if (unitIds.length === 0) return new Map();
     const shifts = tx
-      ? await transactionSql(tx).query<{ unitId: string; staffId: string }>(ON_DUTY, [unitIds, at])
-      : await this.prisma.dutyShift.findMany({
-          where: {
-            unitId: { in: [...unitIds] },
-            startsAt: { lte: at },
-            endsAt: { gt: at },
-            staff: { active: true },
-          },
-          select: { unitId: true, staffId: true },
-          orderBy: [{ startsAt: 'desc' }, { id: 'asc' }],
-        });
+      ? await transactionSql(tx).query<OnDutyRow>(ON_DUTY, [unitIds, at])
+      : await this.prisma.$queryRawUnsafe<OnDutyRow[]>(ON_DUTY.text, unitIds, at);
     const found = new Map<string, string>();
     for (const shift of shifts) if (!found.has(shift.unitId)) found.set(shift.unitId, shift.staffId);
     return found;

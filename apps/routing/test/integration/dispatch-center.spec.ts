@@ -556,6 +556,32 @@ describe('routing dispatch center: manual queue, 改派, 重办, 值班', () => 
       return staffId;
     }
 
+    it('answers who is on duty for a unit at a time, and 404 when nobody is', async () => {
+      const unit = [...h.reference().directory.all()].find((u) => u.kind === 'utility');
+      if (!unit) throw new Error('no utility company');
+      const staffId = `duty-${randomUUID()}`;
+      await h.prisma.staff.create({ data: { id: staffId, unitId: unit.id, name: '值班员' } });
+      // A night no other test's shift covers.
+      await h.prisma.dutyShift.create({
+        data: {
+          id: randomUUID(),
+          unitId: unit.id,
+          staffId,
+          startsAt: new Date('2026-12-02T18:00:00+08:00'),
+          endsAt: new Date('2026-12-03T09:00:00+08:00'),
+        },
+      });
+      const at = (time: string) => `/units/${unit.id}/on-duty?at=${encodeURIComponent(time)}`;
+      expect(await h.http('GET', at('2026-12-03T02:00:00+08:00'), admin)).toMatchObject({
+        status: 200,
+        body: { id: staffId, unitId: unit.id },
+      });
+      expect(await h.http('GET', at('2026-12-03T12:00:00+08:00'), admin)).toMatchObject({
+        status: 404,
+        body: { code: 'DUTY.NOBODY_ON_DUTY' },
+      });
+    });
+
     it('flags an urgent order dispatched at 02:00 and puts it in front of the unit’s on-duty person', async () => {
       const { event, point } = territorial({ urgency: 'urgent', content: '小区燃气管道泄漏，气味很重' });
       const street = `street-${point.streetCode}`;
