@@ -3,6 +3,7 @@ import type { TicketReceivedV1 } from '@jsjb/contracts';
 import type { TokenClaims } from '@jsjb/platform';
 import { defaultPolicyDocument } from '../../src/policy/policy.domain';
 import { type SlaHarness, startSlaHarness } from '../support/sla-harness';
+import { ticketReceived } from '../support/ticket-events';
 
 const admin: TokenClaims = { sub: 'admin-1', role: 'admin' };
 const manager: TokenClaims = { sub: 'manager-1', role: 'manager' };
@@ -57,14 +58,11 @@ describe('sla policies', () => {
 
   afterEach(() => h.clock.reset());
 
+  /** A heating complaint on a district with no street (sla's ticket builder, with these defaults). */
   function received(at: Date, overrides: Partial<TicketReceivedV1> = {}): TicketReceivedV1 {
-    return {
-      ticketId: `T-${randomUUID()}`,
+    return ticketReceived(at, {
       number: '20260213000001',
-      channel: 'hotline',
-      requestType: 'complaint',
       categoryCode: 'urban.heating.no-heat',
-      urgency: 'general',
       content: '家中暖气不热',
       location: {
         districtCode: '110105',
@@ -74,10 +72,8 @@ describe('sla policies', () => {
         lng: null,
         lat: null,
       },
-      confidential: false,
-      receivedAt: at.toISOString(),
       ...overrides,
-    };
+    });
   }
 
   async function dispatchedReply(ticket: TicketReceivedV1, at: Date): Promise<ClockView> {
