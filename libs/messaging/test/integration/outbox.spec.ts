@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { startDevBroker, type DevBroker } from '@jsjb/kafka-dev-broker';
 import { waitFor } from '@jsjb/testing';
 import type { Kafka } from 'kafkajs';
+import { Client } from 'pg';
 import { Registry } from 'prom-client';
 import {
   type EventCounterDefinition,
@@ -9,9 +10,11 @@ import {
   createKafka,
   EventContractError,
   EventCounters,
+  MARK_SENT,
   Outbox,
   OutboxRelay,
   registerOutboxGauges,
+  RELAY_SESSION_OPTIONS,
   withCommitHooks,
 } from '../../src';
 import {
@@ -186,6 +189,28 @@ describe('transactional outbox and relay (real PostgreSQL, dev broker)', () => {
     } finally {
       await Promise.all(relays.map((r) => r.stop()));
       await consumer.close();
+    }
+  });
+
+  it("marks what it sent by index, however much the table grew after the statement's plan was made", async () => {
+    // A session with the relay's settings, preparing its mark-sent as the relay does.
+    const session = new Client({ connectionString: db.database.url, options: RELAY_SESSION_OPTIONS });
+    await session.connect();
+    try {
+      // Six runs on an empty table: PostgreSQL then caches the statement's generic plan.
+      for (let run = 0; run < 6; run++) await session.query({ ...MARK_SENT, values: [[randomUUID()]] });
+      await session.query(
+        `INSERT INTO outbox_event (id, topic, key, type, payload, sent_at)
+         SELECT gen_random_uuid(), 't', 'k' || n, 'x', '{}', now() FROM generate_series(1, 20000) AS n`,
+      );
+      const { rows } = await session.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN EXECUTE "${MARK_SENT.name}"('{${randomUUID()}}')`,
+      );
+      const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+      expect(plan).toContain('Index Scan using outbox_event_pkey');
+      expect(plan).not.toContain('Seq Scan');
+    } finally {
+      await session.end();
     }
   });
 
