@@ -674,7 +674,7 @@ async function bench(ctx: DevContext, options: DevOptions, url: string | undefin
         loadAverage1mBefore: loadBefore,
       },
       stack: url
-        ? `running stack at ${url}`
+        ? `running stack at ${url}, with its own service settings and memory bounds (npm start sets none: compare memory from the bench's own stack only)`
         : 'own stack: three services, dev broker, local PostgreSQL and Redis',
       postgres: server,
       settings: {
