@@ -4,6 +4,7 @@ import { assessmentCommands } from '../../src/assessment/assessment.commands';
 import { commandJson } from '../support/command-json';
 import { deliverReference } from '../support/reference-fixture';
 import { type SlaHarness, startSlaHarness } from '../support/sla-harness';
+import { jianwaiLocation } from '../support/ticket-events';
 
 /**
  * A hand-computed month (2026-03, Asia/Shanghai) for three streets and a city department.
@@ -652,14 +653,7 @@ describe('assessment (考评)', () => {
       ticketId: null,
       urgency: 'urgent',
       description: '建外街道某小区地下管网破裂，需住建、公安联合处置',
-      location: {
-        districtCode: '110105',
-        streetCode: '110105001',
-        communityCode: null,
-        address: null,
-        lng: null,
-        lat: null,
-      },
+      location: jianwaiLocation(),
       summoned: unitIds.map((unitId) => ({
         unitId,
         dueAt: new Date(Date.parse(blownAt) + 30 * 60_000).toISOString(),

@@ -19,17 +19,22 @@ export function ticketReceived(
     categoryCode: 'urban.noise',
     urgency: 'general',
     content: '夜间施工噪音扰民',
-    location: {
-      districtCode: '110105',
-      streetCode: '110105001',
-      communityCode: null,
-      address: null,
-      lng: null,
-      lat: null,
-    },
+    location: jianwaiLocation(),
     confidential: false,
     receivedAt: receivedAt.toISOString(),
     ...overrides,
+  };
+}
+
+/** A place on 建外街道 (朝阳区), with no community, address or coordinates (a new object each call). */
+export function jianwaiLocation(): TicketReceivedV1['location'] {
+  return {
+    districtCode: '110105',
+    streetCode: '110105001',
+    communityCode: null,
+    address: null,
+    lng: null,
+    lat: null,
   };
 }
 

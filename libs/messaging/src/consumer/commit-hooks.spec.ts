@@ -36,11 +36,17 @@ describe('commit hooks', () => {
     expect(deferToCommit(tx, 'k', () => Promise.resolve())).toBe(false);
   });
 
-  it('buffers items added in a batch and flushes them once at its end, or each at once outside one', async () => {
+  /** A buffer that records each flush's items. */
+  function recordingBuffer(key: string): { buffer: CommitBuffer<object, string>; flushed: string[][] } {
     const flushed: string[][] = [];
-    const buffer = new CommitBuffer<object, string>('timers', (_tx, items) =>
+    const buffer = new CommitBuffer<object, string>(key, (_tx, items) =>
       Promise.resolve(void flushed.push([...items])),
     );
+    return { buffer, flushed };
+  }
+
+  it('buffers items added in a batch and flushes them once at its end, or each at once outside one', async () => {
+    const { buffer, flushed } = recordingBuffer('timers');
     const tx = {};
     await withCommitHooks(tx, async () => {
       await buffer.add(tx, 'a');
@@ -55,10 +61,7 @@ describe('commit hooks', () => {
   });
 
   it('addAll buffers many items in a batch, and outside one flushes them together', async () => {
-    const flushed: string[][] = [];
-    const buffer = new CommitBuffer<object, string>('outbox', (_tx, items) =>
-      Promise.resolve(void flushed.push([...items])),
-    );
+    const { buffer, flushed } = recordingBuffer('outbox');
     const tx = {};
     await withCommitHooks(tx, async () => {
       await buffer.addAll(tx, ['a', 'b']);
