@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import { Pool, type PoolClient, type PoolConfig, type QueryResultRow } from 'pg';
+import { Pool, type PoolClient, type QueryResultRow } from 'pg';
 import { PlatformError } from '../errors/platform.error';
 
 /**
@@ -135,10 +135,6 @@ export function transactionSql(tx: object): TransactionSql {
  * is that transaction's, until it is released.
  */
 export class TransactionTrackingPool extends Pool {
-  constructor(config: PoolConfig) {
-    super(config);
-  }
-
   override connect(): Promise<PoolClient>;
   override connect(
     callback: (
