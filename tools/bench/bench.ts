@@ -7,6 +7,8 @@
 // matter, places all over the sample city — from a worker thread. It measures:
 //   - baseline: single-row INSERTs through `pg` with synchronous commit, at the same concurrency:
 //     the machine's limit for a durable write, one per transaction;
+//   - ceiling: the same generator against a bare HTTP server that commits each request's body as one
+//     row with group commit: the limit for any intake behind HTTP on this machine;
 //   - intake: tickets per second sustained and latency p50/p95/p99 at fixed offered rates (open
 //     loop, latency from each request's due time) and at saturation (closed loop, N connections);
 //   - pipeline: at a fixed offered rate, each ticket from intake's answer to routing's
@@ -53,6 +55,7 @@ import { DevError } from '../dev/workspace.ts';
 import { mintTokens } from '../system/client.ts';
 import { formatReport, reconcile, reconcileTarget } from '../system/reconcile.ts';
 import { durableInsertBaseline, type BaselineResult } from './baseline.ts';
+import { httpWriteCeiling } from './ceiling.ts';
 import { CALL_PHRASES, CALL_TEMPLATES, cityPlaces } from './calls.ts';
 import { cpuBetween, pidsNamed, readCpu } from './cpu.ts';
 import type { LoadSetup, PhaseResult, PhaseSpec, WorkerRequest } from './load.worker.ts';
@@ -504,7 +507,7 @@ async function bench(ctx: DevContext, options: DevOptions, url: string | undefin
   if (unknown.length > 0) ctx.output.warn(`not in the stack's catalogue, left out: ${unknown.join(', ')}`);
   const places = cityPlaces(ctx.root, ctx.node);
   const server = await serverSettings(target.postgresUrl);
-  const load = new LoadWorker({
+  const setup: LoadSetup = {
     host: '127.0.0.1',
     port: target.ports.intake,
     authorizations: mintTokens({ role: 'operator', sub: `bench-operator-${run}` }, 12).map(
@@ -520,7 +523,8 @@ async function bench(ctx: DevContext, options: DevOptions, url: string | undefin
     operatorChoosesShare: 0.5,
     runId: run,
     seed: 12_345,
-  });
+  };
+  const load = new LoadWorker(setup);
   const started = performance.now();
   try {
     const phases: PhaseReport[] = [];
@@ -549,6 +553,28 @@ async function bench(ctx: DevContext, options: DevOptions, url: string | undefin
     progress.done(
       `baseline: ${baseline.insertsPerSecond} durable INSERTs/s with ${baseline.connections} connections ` +
         `(p50 ${baseline.latencyMs.p50} ms, p99 ${baseline.latencyMs.p99} ms)`,
+    );
+    progress.show(`ceiling: a bare HTTP server with group commit, ${settings.connections} connections`);
+    const ceiling = await httpWriteCeiling(
+      ctx,
+      target.postgresUrl,
+      `jsjb_bench_${run}_ceiling`,
+      settings.connections,
+      async (port) => {
+        const bare = new LoadWorker({ ...setup, port });
+        try {
+          const spec = { kind: 'closed', connections: settings.connections } as const;
+          // Its first second warms its connections and the JIT, as the stack's warm-up does.
+          await bare.run({ ...spec, name: 'ceiling warm-up', seconds: 1 });
+          return await bare.run({ ...spec, name: 'ceiling', seconds: settings.seconds });
+        } finally {
+          await bare.close();
+        }
+      },
+    );
+    progress.done(
+      `ceiling: ${ceiling.requestsPerSecond} requests/s through a bare HTTP server with group commit ` +
+        `(p50 ${ceiling.latencyMs.p50} ms, p99 ${ceiling.latencyMs.p99} ms, ${ceiling.errors} errors)`,
     );
     const saturation = await measuredPhase(
       target,
@@ -685,6 +711,7 @@ async function bench(ctx: DevContext, options: DevOptions, url: string | undefin
       },
       targets: TARGETS,
       baseline,
+      ceiling,
       phases,
       pipeline,
       settleSeconds,
@@ -697,7 +724,8 @@ async function bench(ctx: DevContext, options: DevOptions, url: string | undefin
     if (!reconciliation.ok) for (const line of report.reconciliation.lines) ctx.output.error(line);
     const errors = phases.reduce((sum, p) => sum + p.errors, 0);
     if (errors > 0) ctx.output.error(`${errors} requests failed: see errorSamples in ${file}`);
-    const ok = reconciliation.ok && errors === 0 && (!settings.enforce || met);
+    if (ceiling.errors > 0) ctx.output.error(`${ceiling.errors} requests to the ceiling's server failed`);
+    const ok = reconciliation.ok && errors === 0 && ceiling.errors === 0 && (!settings.enforce || met);
     return ok ? 0 : 1;
   } finally {
     await load.close();

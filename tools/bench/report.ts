@@ -1,5 +1,6 @@
 // The system benchmark's result (bench/results/<date>.json) and its markdown table.
 import type { BaselineResult } from './baseline.ts';
+import type { CeilingResult } from './ceiling.ts';
 
 export interface Percentiles {
   p50: number;
@@ -64,6 +65,8 @@ export interface BenchReport {
     residentMemoryMB: number;
   };
   baseline: BaselineResult;
+  /** The least an intake can do (ceiling.server.ts) under the same load: the limit behind HTTP. */
+  ceiling: CeilingResult;
   phases: PhaseReport[];
   pipeline: PipelineReport;
   /** Per phase: how long the system took to catch up afterwards (null: not within the limit). */
@@ -91,6 +94,7 @@ export function markdownReport(r: BenchReport): { text: string; met: boolean } {
       !p.name.startsWith('pipeline'),
   );
   const ratio = saturation ? saturation.ticketsPerSecond / r.baseline.insertsPerSecond : NaN;
+  const ceilingRatio = r.ceiling.requestsPerSecond / r.baseline.insertsPerSecond;
   const peak: Record<string, number> = {};
   for (const phase of r.phases) {
     for (const [service, mb] of Object.entries(phase.peakResidentMB))
@@ -157,6 +161,17 @@ export function markdownReport(r: BenchReport): { text: string; met: boolean } {
     '',
     `Baseline: ${r.baseline.insertsPerSecond} durable single-row INSERTs/s with ${r.baseline.connections} connections ` +
       `(p50 ${r.baseline.latencyMs.p50} ms, p99 ${r.baseline.latencyMs.p99} ms).`,
+    '',
+    `Ceiling: ${r.ceiling.requestsPerSecond} requests/s with ${r.ceiling.connections} connections from the same ` +
+      `generator to a bare HTTP server that commits each request's body as one row with group commit ` +
+      `(p50 ${r.ceiling.latencyMs.p50} ms, p99 ${r.ceiling.latencyMs.p99} ms, ${r.ceiling.errors} errors): ` +
+      `${ceilingRatio.toFixed(2)} of the baseline` +
+      (ceilingRatio < r.targets.intakeOverBaseline
+        ? `, so no intake reaches ${r.targets.intakeOverBaseline.toFixed(1)} × the baseline on this machine.`
+        : '.') +
+      (saturation
+        ? ` Intake at saturation reaches ${(saturation.ticketsPerSecond / r.ceiling.requestsPerSecond).toFixed(2)} of the ceiling.`
+        : ''),
     '',
     '| phase | offered | served/s | p50 ms | p95 ms | p99 ms | max ms | shed | errors | machine busy | ' +
       `${cpuParts.map((p) => `CPU ms/ticket: ${p}`).join(' | ')} |`,

@@ -53,6 +53,14 @@ const report = (overrides: Partial<BenchReport>): BenchReport => ({
     insertsPerSecond: 2000,
     latencyMs: { p50: 1, p99: 2 },
   },
+  ceiling: {
+    connections: 10,
+    seconds: 10,
+    requests: 30_000,
+    requestsPerSecond: 3000,
+    errors: 0,
+    latencyMs: { p50: 1, p95: 2, p99: 3, max: 4 },
+  },
   phases: [
     phase({ ticketsPerSecond: 2400 }),
     phase({
@@ -93,12 +101,19 @@ describe('npm run bench: the report', () => {
     expect(met.text).toContain('| intake ÷ baseline at 10 connections | 2400 ÷ 2000 = 1.20 | ≥ 1.0 | ✅ |');
     expect(met.text).toContain('autovacuum off (off on this server');
     expect(met.text).toContain('pipeline at 500/s not within the limit');
+    expect(met.text).toContain('with group commit (p50 1 ms, p99 3 ms, 0 errors): 1.50 of the baseline.');
+    expect(met.text).toContain('Intake at saturation reaches 0.80 of the ceiling.');
 
     const slow = markdownReport(report({ phases: [phase({ ticketsPerSecond: 1900 })] }));
     expect(slow.met).toBe(false);
     expect(slow.text).toContain('1900 ÷ 2000 = 0.95 | ≥ 1.0 | ❌');
     // No phase at the target's rate: that target is not met.
     expect(slow.text).toContain('| intake p99 at an offered 1500/s | not run | < 50 ms, none shed | ❌ |');
+    // A bare HTTP server with group commit below the baseline: no intake can meet that target here.
+    const bound = markdownReport(report({ ceiling: { ...report({}).ceiling, requestsPerSecond: 1000 } }));
+    expect(bound.text).toContain(
+      '0.50 of the baseline, so no intake reaches 1.0 × the baseline on this machine.',
+    );
     // Fast because most of the offered load was shed: not met.
     const shedding = report({
       phases: [
@@ -158,6 +173,8 @@ describe('npm run bench: a short run end to end', () => {
       const [file] = await readdir(dir);
       const result = JSON.parse(await readFile(join(dir, file ?? ''), 'utf8')) as BenchReport;
       expect(result.baseline.insertsPerSecond).toBeGreaterThan(0);
+      expect(result.ceiling).toMatchObject({ connections: 2, errors: 0 });
+      expect(result.ceiling.requestsPerSecond).toBeGreaterThan(0);
       expect(result.phases.map((p) => [p.name, p.errors])).toEqual([
         ['saturation, 2 connections', 0],
         ['offered 20/s', 0],
