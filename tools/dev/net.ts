@@ -81,7 +81,8 @@ export function httpGet(url: string, timeoutMs = 2000): Promise<HttpResult> {
 export async function freePortBase(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 20_000 + Math.floor(Math.random() * 10_000);
-    const ports = Object.values(planPorts(base));
+    // base itself is the console's (npm start), base+1..+3 the services'.
+    const ports = [base, ...Object.values(planPorts(base))];
     const free = await Promise.all(ports.map((port) => isPortFree(port)));
     if (free.every(Boolean)) return base;
   }

@@ -48,7 +48,7 @@ import {
 export const STOP_TIMEOUT_MS = 15_000;
 
 /** What `npm run build` would build for the stack: the services and the Kafka dev broker. */
-export const BUILD_PROJECTS = [...SERVICES, 'kafka-dev-broker'] as const;
+export const BUILD_PROJECTS = [...SERVICES, 'kafka-dev-broker', 'console'] as const;
 
 /**
  * KAFKA_BROKERS of the `main.js migrate` subprocesses. Migrations only touch PostgreSQL, but a
@@ -444,8 +444,10 @@ export function summaryLines(
   ports: Record<ServiceName, number>,
   stack: PreparedStack,
   kafka: Pick<KafkaInUse, 'brokers' | 'devBroker'>,
+  consolePort?: number,
 ): string[] {
   const rows: string[][] = [['service', 'url', 'docs', 'readiness']];
+  if (consolePort !== undefined) rows.push(['console', `http://localhost:${consolePort}`, '', '']);
   for (const service of SERVICES) {
     const base = `http://localhost:${ports[service]}`;
     rows.push([service, base, `${base}/docs`, `${base}/readyz`]);

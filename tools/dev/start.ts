@@ -2,7 +2,8 @@
 // databases, build, migrations, Kafka (KAFKA_BROKERS, or the dev broker started here), then
 // intake, routing and sla with prefixed, readable logs.
 // Ctrl-C stops everything in order and exits 0; a service crashing stops everything with exit 1.
-import { planPorts, SERVICES, type ServiceName } from './config.ts';
+import { join } from 'node:path';
+import { planPorts, SERVICES, toolEnv, type ServiceName } from './config.ts';
 import { httpGet, isPortFree } from './net.ts';
 import { describeExit, pollUntil, stopChild, type ChildExit, type ChildHandle } from './process.ts';
 import {
@@ -21,15 +22,16 @@ import {
 import { DevError, errorMessage, InterruptedError } from './workspace.ts';
 import type { DevOptions } from './config.ts';
 
-async function assertPortsFree(ports: Record<ServiceName, number>): Promise<void> {
+async function assertPortsFree(ports: Record<ServiceName, number>, consolePort: number): Promise<void> {
   const busy: string[] = [];
   for (const service of SERVICES) {
     if (!(await isPortFree(ports[service]))) busy.push(`${ports[service]} (${service})`);
   }
+  if (!(await isPortFree(consolePort))) busy.push(`${consolePort} (console)`);
   if (busy.length > 0) {
     throw new DevError(
       `Port${busy.length > 1 ? 's' : ''} ${busy.join(', ')} already in use: stop what listens there, ` +
-        'or choose other ports with JSJB_PORT_BASE (services use base+1..base+3)',
+        'or choose other ports with JSJB_PORT_BASE (the console uses base, the services base+1..base+3)',
     );
   }
 }
@@ -92,12 +94,47 @@ async function waitUntilReady(
   }
 }
 
+/** The operations console's server (tools/dev/console-server.ts): the page and the services' APIs. */
+function spawnConsole(ctx: DevContext, ports: Record<ServiceName, number>, port: number): ChildHandle {
+  const upstreams = Object.fromEntries(
+    SERVICES.map((service) => [`${service.toUpperCase()}_URL`, `http://127.0.0.1:${ports[service]}`]),
+  );
+  return ctx.supervisor.spawn({
+    name: 'console',
+    command: ctx.node,
+    args: [join(ctx.root, 'tools', 'dev', 'console-server.ts')],
+    cwd: ctx.root,
+    env: toolEnv(ctx.env, ctx.path, { ...upstreams, CONSOLE_PORT: String(port) }),
+    output: ctx.output,
+  });
+}
+
+async function waitForConsole(
+  ctx: DevContext,
+  handle: ChildHandle,
+  port: number,
+  timeoutMs: number,
+): Promise<void> {
+  const up = await pollUntil(
+    async () => {
+      const exited = handle.exited();
+      if (exited !== undefined)
+        throw new DevError(`the console exited before it was ready (${describeExit(exited)})`);
+      const res = await httpGet(`http://127.0.0.1:${port}/healthz`, 2000).catch(() => undefined);
+      return res?.status === 200 ? true : undefined;
+    },
+    { timeoutMs, intervalMs: 100, signal: ctx.signal },
+  );
+  if (up === undefined) throw new DevError(`the console did not answer on port ${port}`);
+}
+
 type Outcome = { kind: 'stop' } | { kind: 'crash'; name: string; exit: ChildExit };
 
 async function start(ctx: DevContext, options: DevOptions): Promise<number> {
   const startedAt = Date.now();
   const ports = planPorts(options.portBase);
-  await assertPortsFree(ports);
+  const consolePort = options.portBase;
+  await assertPortsFree(ports, consolePort);
   // An unreachable KAFKA_BROKERS fails now, not after the build and the migrations.
   if (options.kafkaBrokers !== undefined) await checkKafkaBrokers(ctx, options.kafkaBrokers);
   const stack = await prepareStack(ctx, options, ports);
@@ -108,25 +145,27 @@ async function start(ctx: DevContext, options: DevOptions): Promise<number> {
       : await startKafkaDevBroker(ctx);
   throwIfStopping(ctx);
 
-  const handles = {} as Record<ServiceName, ChildHandle>;
+  const handles = {} as Record<ServiceName | 'console', ChildHandle>;
   try {
     for (const service of SERVICES) {
       handles[service] = spawnService(ctx, service, stack, kafka.brokers, ports[service]);
     }
+    handles.console = spawnConsole(ctx, ports, consolePort);
     ctx.output.info(
       `started ${SERVICES.map((s) => `${s} (pid ${handles[s].process.pid ?? '?'})`).join(', ')}`,
     );
     await waitUntilReady(ctx, handles, ports, kafka, options.readyTimeoutMs);
 
-    for (const line of ['', ...summaryLines(ports, stack, kafka), '']) ctx.output.info(line);
+    await waitForConsole(ctx, handles.console, consolePort, options.readyTimeoutMs);
+    for (const line of ['', ...summaryLines(ports, stack, kafka, consolePort), '']) ctx.output.info(line);
     ctx.output.info(
       `jsjb is ready (${((Date.now() - startedAt) / 1000).toFixed(1)} s) — Ctrl-C stops everything`,
     );
 
     const outcome = await Promise.race<Outcome>([
       stopRequested(ctx.signal).then(() => ({ kind: 'stop' as const })),
-      ...SERVICES.map((service) =>
-        handles[service].exit.then((exit) => ({ kind: 'crash' as const, name: service, exit })),
+      ...[...SERVICES, 'console' as const].map((name) =>
+        handles[name].exit.then((exit) => ({ kind: 'crash' as const, name, exit })),
       ),
       ...(kafka.devBroker
         ? [kafka.exit.then((exit) => ({ kind: 'crash' as const, name: 'the Kafka dev broker', exit }))]
@@ -145,9 +184,9 @@ async function start(ctx: DevContext, options: DevOptions): Promise<number> {
 
 async function stopServices(
   ctx: DevContext,
-  handles: Partial<Record<ServiceName, ChildHandle>>,
+  handles: Partial<Record<ServiceName | 'console', ChildHandle>>,
 ): Promise<void> {
-  const running = SERVICES.filter(
+  const running = (['console', ...SERVICES] as const).filter(
     (service) => handles[service] !== undefined && handles[service].exited() === undefined,
   );
   if (running.length > 0) ctx.output.info(`stopping ${running.join(', ')}`);

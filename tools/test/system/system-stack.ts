@@ -21,6 +21,8 @@ import { ensureStopped, freePortBase, launchNode, type Launched } from '../launc
 
 export interface SystemStack extends SystemClient {
   output(): string;
+  /** The console listens on it, the services on base+1..+3. */
+  portBase: number;
   /** The services' databases. */
   databaseUrls: Record<(typeof SERVICES)[number], string>;
   /** `npm run reconcile`'s checks on this stack's databases, Redis and Kafka. */
@@ -85,6 +87,7 @@ export async function startSystem(
   };
   return {
     ...systemClient(portBase),
+    portBase,
     output: () => launched.output(),
     databaseUrls,
     reconcile: reconcileStack,
