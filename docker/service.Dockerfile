@@ -32,6 +32,7 @@ RUN --mount=type=cache,target=/root/.npm npm install --global npm@11.19.1
 ENV NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY apps/console/package.json apps/console/
 COPY apps/intake/package.json apps/intake/
 COPY apps/routing/package.json apps/routing/
 COPY apps/sla/package.json apps/sla/
