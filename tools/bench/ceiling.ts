@@ -6,11 +6,10 @@
 // the classifier, the outbox) costs.
 import { fileURLToPath } from 'node:url';
 import { toolEnv, withDatabase } from '../dev/config.ts';
-import { httpGet, findFreePort } from '../dev/net.ts';
+import { findFreePort } from '../dev/net.ts';
 import { dropDatabases, ensureDatabases } from '../dev/postgres.ts';
-import { pollUntil, stopChild } from '../dev/process.ts';
-import type { DevContext } from '../dev/stack.ts';
-import { DevError } from '../dev/workspace.ts';
+import { stopChild } from '../dev/process.ts';
+import { waitForAnswer, type DevContext } from '../dev/stack.ts';
 import type { PhaseResult } from './load.worker.ts';
 import { percentiles, type Percentiles } from './report.ts';
 
@@ -45,17 +44,12 @@ export async function httpWriteCeiling(
     output: ctx.output,
   });
   try {
-    const up = await pollUntil(
-      async () => {
-        if (server.exited() !== undefined)
-          throw new DevError('the ceiling server exited before it was ready');
-        return (await httpGet(`http://127.0.0.1:${port}/`, 1000).catch(() => undefined))?.status === 200
-          ? true
-          : undefined;
-      },
-      { timeoutMs: 30_000, intervalMs: 100, signal: ctx.signal },
-    );
-    if (up === undefined) throw new DevError(`the ceiling server did not answer on port ${port} within 30 s`);
+    await waitForAnswer('the ceiling server', `http://127.0.0.1:${port}/`, {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+      signal: ctx.signal,
+      child: server,
+    });
     const phase = await drive(port);
     const created = phase.statuses['201'] ?? 0;
     return {

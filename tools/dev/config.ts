@@ -186,6 +186,11 @@ export function planPorts(base: number): Record<ServiceName, number> {
   return { intake: base + 1, routing: base + 2, sla: base + 3 };
 }
 
+/** The operations console's port (npm start): the base itself, below the services'. */
+export function planConsolePort(base: number): number {
+  return base;
+}
+
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 const MAX_IDENTIFIER = 63;
 

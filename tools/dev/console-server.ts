@@ -11,7 +11,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { promisify } from 'node:util';
-import { SERVICES, type ServiceName } from './config.ts';
+import { DEFAULT_PORT_BASE, planConsolePort, SERVICES, type ServiceName } from './config.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -175,7 +175,7 @@ if (import.meta.main) {
     tokenCli: devSecret ? join(root, 'libs', 'platform', 'dist', 'auth', 'token.cli.js') : undefined,
     node: process.execPath,
   });
-  server.listen(Number(env['CONSOLE_PORT'] ?? 3000), '127.0.0.1');
+  server.listen(Number(env['CONSOLE_PORT'] ?? planConsolePort(DEFAULT_PORT_BASE)), '127.0.0.1');
   const stop = () => server.close(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

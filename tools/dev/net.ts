@@ -1,7 +1,7 @@
 // Ports and HTTP probes.
 import { get } from 'node:http';
 import { connect, createServer } from 'node:net';
-import { planPorts } from './config.ts';
+import { planConsolePort, planPorts } from './config.ts';
 
 /** Whether `port` can be bound on `host` right now (nobody listens there). */
 export function isPortFree(port: number, host = '0.0.0.0'): Promise<boolean> {
@@ -81,8 +81,7 @@ export function httpGet(url: string, timeoutMs = 2000): Promise<HttpResult> {
 export async function freePortBase(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 20_000 + Math.floor(Math.random() * 10_000);
-    // base itself is the console's (npm start), base+1..+3 the services'.
-    const ports = [base, ...Object.values(planPorts(base))];
+    const ports = [planConsolePort(base), ...Object.values(planPorts(base))];
     const free = await Promise.all(ports.map((port) => isPortFree(port)));
     if (free.every(Boolean)) return base;
   }

@@ -47,7 +47,7 @@ import {
 /** How long a child gets between SIGTERM and SIGKILL (services drain for up to 10 s themselves). */
 export const STOP_TIMEOUT_MS = 15_000;
 
-/** What `npm run build` would build for the stack: the services and the Kafka dev broker. */
+/** What `npm run build` would build for the stack: the services, the Kafka dev broker and the console. */
 export const BUILD_PROJECTS = [...SERVICES, 'kafka-dev-broker', 'console'] as const;
 
 /**
@@ -138,19 +138,32 @@ export function spawnService(
   });
 }
 
+/**
+ * Waits until `url` answers 200; fails naming `name` after `timeoutMs`, or at once when `child`
+ * (the process that should answer) has exited.
+ */
+export async function waitForAnswer(
+  name: string,
+  url: string,
+  options: { timeoutMs: number; intervalMs: number; signal: AbortSignal; child?: ChildHandle },
+): Promise<void> {
+  const ok = await pollUntil(async () => {
+    const exited = options.child?.exited();
+    if (exited !== undefined)
+      throw new DevError(`${name} exited before it was ready (${describeExit(exited)})`);
+    return (await httpGet(url, 2000).catch(() => undefined))?.status === 200 ? true : undefined;
+  }, options);
+  if (ok === undefined)
+    throw new DevError(`${name} was not ready at ${url} within ${options.timeoutMs / 1000} s`);
+}
+
 /** Waits until a service on 127.0.0.1:`port` answers /readyz with 200; fails naming it after `timeoutMs`. */
-export async function waitForReady(
+export function waitForReady(
   service: ServiceName,
   port: number,
   options: { timeoutMs: number; intervalMs: number; signal: AbortSignal },
 ): Promise<void> {
-  const url = `http://127.0.0.1:${port}/readyz`;
-  const ok = await pollUntil(
-    async () => ((await httpGet(url, 2000).catch(() => undefined))?.status === 200 ? true : undefined),
-    options,
-  );
-  if (ok === undefined)
-    throw new DevError(`${service} was not ready at ${url} within ${options.timeoutMs / 1000} s`);
+  return waitForAnswer(service, `http://127.0.0.1:${port}/readyz`, options);
 }
 
 export interface PreparedStack {

@@ -3,7 +3,7 @@
 // intake, routing and sla with prefixed, readable logs.
 // Ctrl-C stops everything in order and exits 0; a service crashing stops everything with exit 1.
 import { join } from 'node:path';
-import { planPorts, SERVICES, toolEnv, type ServiceName } from './config.ts';
+import { planConsolePort, planPorts, SERVICES, toolEnv, type ServiceName } from './config.ts';
 import { httpGet, isPortFree } from './net.ts';
 import { describeExit, pollUntil, stopChild, type ChildExit, type ChildHandle } from './process.ts';
 import {
@@ -16,6 +16,7 @@ import {
   stopRequested,
   summaryLines,
   throwIfStopping,
+  waitForAnswer,
   type DevContext,
   type KafkaInUse,
 } from './stack.ts';
@@ -109,31 +110,12 @@ function spawnConsole(ctx: DevContext, ports: Record<ServiceName, number>, port:
   });
 }
 
-async function waitForConsole(
-  ctx: DevContext,
-  handle: ChildHandle,
-  port: number,
-  timeoutMs: number,
-): Promise<void> {
-  const up = await pollUntil(
-    async () => {
-      const exited = handle.exited();
-      if (exited !== undefined)
-        throw new DevError(`the console exited before it was ready (${describeExit(exited)})`);
-      const res = await httpGet(`http://127.0.0.1:${port}/healthz`, 2000).catch(() => undefined);
-      return res?.status === 200 ? true : undefined;
-    },
-    { timeoutMs, intervalMs: 100, signal: ctx.signal },
-  );
-  if (up === undefined) throw new DevError(`the console did not answer on port ${port}`);
-}
-
 type Outcome = { kind: 'stop' } | { kind: 'crash'; name: string; exit: ChildExit };
 
 async function start(ctx: DevContext, options: DevOptions): Promise<number> {
   const startedAt = Date.now();
   const ports = planPorts(options.portBase);
-  const consolePort = options.portBase;
+  const consolePort = planConsolePort(options.portBase);
   await assertPortsFree(ports, consolePort);
   // An unreachable KAFKA_BROKERS fails now, not after the build and the migrations.
   if (options.kafkaBrokers !== undefined) await checkKafkaBrokers(ctx, options.kafkaBrokers);
@@ -156,7 +138,12 @@ async function start(ctx: DevContext, options: DevOptions): Promise<number> {
     );
     await waitUntilReady(ctx, handles, ports, kafka, options.readyTimeoutMs);
 
-    await waitForConsole(ctx, handles.console, consolePort, options.readyTimeoutMs);
+    await waitForAnswer('the console', `http://127.0.0.1:${consolePort}/healthz`, {
+      timeoutMs: options.readyTimeoutMs,
+      intervalMs: 100,
+      signal: ctx.signal,
+      child: handles.console,
+    });
     for (const line of ['', ...summaryLines(ports, stack, kafka, consolePort), '']) ctx.output.info(line);
     ctx.output.info(
       `jsjb is ready (${((Date.now() - startedAt) / 1000).toFixed(1)} s) — Ctrl-C stops everything`,

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { planConsolePort } from '../../dev/config.ts';
 import { findWorkspaceRoot } from '../../dev/workspace.ts';
 import { startSystem, type SystemStack } from '../system/system-stack.ts';
 
@@ -28,7 +29,7 @@ describe('the operations console in Chromium', () => {
       throw new Error(`no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
     mkdirSync(ARTIFACTS, { recursive: true });
     system = await startSystem();
-    consoleUrl = `http://127.0.0.1:${system.portBase}`;
+    consoleUrl = `http://127.0.0.1:${planConsolePort(system.portBase)}`;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   }, 180_000);
 

@@ -21,7 +21,7 @@ import { ensureStopped, freePortBase, launchNode, type Launched } from '../launc
 
 export interface SystemStack extends SystemClient {
   output(): string;
-  /** The console listens on it, the services on base+1..+3. */
+  /** JSJB_PORT_BASE of its launcher (`planPorts`, `planConsolePort`). */
   portBase: number;
   /** The services' databases. */
   databaseUrls: Record<(typeof SERVICES)[number], string>;
