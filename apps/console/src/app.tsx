@@ -2,7 +2,7 @@
 // one, else a pasted token), the views the role may use, and the language switch.
 import { useEffect, useState, type FormEvent } from 'react';
 import { useToken } from './api';
-import { LangContext, translate, type Lang, type MessageKey } from './i18n';
+import { LangContext, translate, useT, type Lang, type MessageKey } from './i18n';
 import { loadSession, saveSession, sessionOf, type Session } from './session';
 import { ErrorNote } from './ui';
 import { DispatcherView } from './views/dispatcher';
@@ -94,8 +94,7 @@ export function App() {
 }
 
 function Login({ onSession }: { onSession: (s: Session) => void }) {
-  const lang = useLangValue();
-  const t = (key: MessageKey) => translate(lang, key);
+  const { t } = useT();
   const [devLogin, setDevLogin] = useState<boolean | null>(null);
   const [role, setRole] = useState('operator');
   const [fields, setFields] = useState<Record<string, string>>({});
@@ -186,8 +185,4 @@ function Login({ onSession }: { onSession: (s: Session) => void }) {
       <ErrorNote error={error} />
     </form>
   );
-}
-
-function useLangValue(): Lang {
-  return localStorage.getItem('jsjb.console.lang') === 'en' ? 'en' : 'zh';
 }

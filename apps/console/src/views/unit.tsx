@@ -53,9 +53,11 @@ export function UnitView() {
     setDone(null);
   };
 
-  const run = async (e?: FormEvent) => {
+  /** Runs `a` on the chosen order: signing at once, the others with their form's fields. */
+  const perform = async (a: Action, e?: FormEvent) => {
     e?.preventDefault();
-    if (current === null || action === null) return;
+    if (current === null) return;
+    setError(undefined);
     const path = `/assignments/${current.id}`;
     const bodies: Record<Action, [string, unknown]> = {
       sign: [`${path}/sign`, {}],
@@ -86,10 +88,10 @@ export function UnitView() {
       ],
       reply: [`${path}/reply`, { result: field('result', REPLY_RESULTS[0]), content: field('note') }],
     };
-    const [url, body] = bodies[action];
+    const [url, body] = bodies[a];
     try {
       await api('routing', url, body);
-      setDone(`${t(action)} · ${current.number} · ${t('done')}`);
+      setDone(`${t(a)} · ${current.number} · ${t('done')}`);
       setAction(null);
       inbox.reload();
     } catch (err) {
@@ -170,7 +172,7 @@ export function UnitView() {
               {(['sign', 'return', 'contact', 'progress', 'extension', 'reply'] as const).map((a) => (
                 <button
                   key={a}
-                  onClick={() => (a === 'sign' ? void signNow() : open(a))}
+                  onClick={() => (a === 'sign' ? void perform(a) : open(a))}
                   aria-pressed={action === a}
                 >
                   {t(a)}
@@ -180,7 +182,7 @@ export function UnitView() {
           </>
         )}
         {current && action !== null && action !== 'sign' && (
-          <form onSubmit={(e) => void run(e)} className="form" aria-label={t(action)}>
+          <form onSubmit={(e) => void perform(action, e)} className="form" aria-label={t(action)}>
             {action === 'return' && (
               <>
                 <label>
@@ -258,17 +260,4 @@ export function UnitView() {
       </section>
     </div>
   );
-
-  async function signNow() {
-    if (current === null) return;
-    setError(undefined);
-    try {
-      await api('routing', `/assignments/${current.id}/sign`, {});
-      setDone(`${t('sign')} · ${current.number} · ${t('done')}`);
-      setAction(null);
-      inbox.reload();
-    } catch (err) {
-      setError(err);
-    }
-  }
 }
